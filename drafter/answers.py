@@ -1,0 +1,179 @@
+"""Read and write answers files: readable YAML a person can edit and feed back.
+
+    # drafter 答案文件
+    template: kexie
+    template_version: "1.0"
+    answers:
+      # 组织全称
+      org_full_name: 青川县科学技术协会
+      # 特色活动
+      signature_activity: |-
+        第一段……
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from drafter.errors import AnswersError, Problem
+from drafter.expressions import default_for, is_asked
+from drafter.questions import did_you_mean
+from drafter.templates import Template
+from drafter.yamlio import Loaded, YamlProblem, load_yaml_text, read_text
+
+TOP_KEYS = {"template", "template_version", "answers"}
+# Characters XML 1.0 cannot hold: C0 controls except tab/newline/CR, surrogates, U+FFFE/FFFF.
+ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass
+class AnswersFile:
+    """An answers file as read: raw values plus where each one came from."""
+
+    path: str
+    template_id: str = ""
+    template_version: str = ""
+    values: dict = field(default_factory=dict)
+    loaded: Loaded | None = None
+
+    def line(self, name: str) -> int | None:
+        if self.loaded is None:
+            return None
+        return self.loaded.lines.get(("answers", name)) or self.loaded.lines.get((name,))
+
+
+def parse_answers(text: str, path: str) -> AnswersFile:
+    """Parse answers YAML; a bare mapping of answers is accepted too."""
+    try:
+        loaded = load_yaml_text(text, path)
+    except YamlProblem as exc:
+        raise AnswersError([exc.problem]) from None
+    data = loaded.data
+    if data is None:
+        return AnswersFile(path, loaded=loaded)
+    if not isinstance(data, dict):
+        raise AnswersError([Problem("答案文件应由“字段: 内容”组成。", file=path, line=1)])
+    if "answers" in data:
+        values = data.get("answers") or {}
+        if not isinstance(values, dict):
+            raise AnswersError([Problem("answers 下面应逐行写“字段: 内容”。", file=path,
+                                        line=loaded.line("answers"))])
+        extra = [k for k in data if k not in TOP_KEYS]
+        if extra:
+            raise AnswersError([Problem(f"未知的设置“{k}”。顶层只能有 template、template_version、answers。"
+                                        f"{did_you_mean(k, TOP_KEYS)}".rstrip(), file=path,
+                                        line=loaded.line(k)) for k in extra])
+        template_id = data.get("template") or ""
+        version = data.get("template_version")
+        return AnswersFile(path, str(template_id), "" if version is None else str(version),
+                           dict(values), loaded)
+    return AnswersFile(path, values=dict(data), loaded=loaded)
+
+
+def read_answers(path: Path | str) -> AnswersFile:
+    path = Path(path)
+    return parse_answers(read_text(path, "答案文件"), str(path))
+
+
+def strip_illegal(value: object) -> tuple[object, int]:
+    """Remove characters a .docx cannot hold; return how many were removed."""
+    if isinstance(value, str):
+        cleaned, count = ILLEGAL_XML_RE.subn("", value)
+        return cleaned, count
+    if isinstance(value, list):
+        total = 0
+        items = []
+        for item in value:
+            cleaned, count = strip_illegal(item)
+            items.append(cleaned)
+            total += count
+        return items, total
+    return value, 0
+
+
+def validate_answers(template: Template, answers: AnswersFile) -> tuple[dict, list[str]]:
+    """Check every answer against its question; report all problems at once.
+
+    Returns the clean values and warnings (unknown fields, removed characters).
+    """
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    clean: dict = {}
+    known = {q.name for q in template.questions}
+    for name in answers.values:
+        if name not in known:
+            hint = did_you_mean(str(name), known)
+            warnings.append(f"{answers.path}:{answers.line(name) or '?'}：字段“{name}”不是模板 "
+                            f"{template.id} 的问题，已忽略。{hint}".rstrip())
+    for question in template.questions:
+        if not is_asked(question, clean):
+            clean[question.name] = None
+            continue
+        if question.name in answers.values:
+            raw = answers.values[question.name]
+        else:
+            raw = default_for(question, clean)
+        raw, removed = strip_illegal(raw)
+        if removed:
+            warnings.append(f"字段“{question.title}”（{question.name}）中有 {removed} 个无法写入文档的"
+                            "控制字符，已删除。")
+        value, error = question.coerce(raw)
+        if not error and value is not None:
+            value, error = question.check(value)
+        if error:
+            problems.append(Problem(f"“{question.title}”{error}", file=answers.path,
+                                    line=answers.line(question.name), field=question.name))
+            continue
+        clean[question.name] = value
+    if problems:
+        raise AnswersError(problems)
+    return clean, warnings
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as block scalars; real Chinese characters."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def _dump_value(key: str, value: object) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    text = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=10_000, default_flow_style=False)
+    return text
+
+
+def dump_answers(template: Template, values: dict, header: str = "") -> str:
+    """Answers as YAML text: question order, label comments, template id and version."""
+    lines = [
+        "# drafter 答案文件：可以直接修改，再用下面的命令生成文稿：",
+        f"#   drafter render {template.id} --answers 本文件 -o 输出.docx",
+    ]
+    if header:
+        lines.append(f"# {header}")
+    lines.append(yaml.dump({"template": template.id}, allow_unicode=True).rstrip())
+    lines.append(yaml.dump({"template_version": str(template.version)}, allow_unicode=True,
+                           default_style=None).rstrip())
+    lines.append("answers:")
+    for question in template.questions:
+        if question.name not in values:
+            continue
+        value = values[question.name]
+        if value is None:
+            value = ""
+        lines.append(f"  # {question.title}")
+        for line in _dump_value(question.name, value).rstrip("\n").split("\n"):
+            lines.append(f"  {line}" if line else "")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,63 @@
+"""Question defaults and `when` conditions: small Jinja expressions over earlier answers.
+
+Evaluated in the same sandbox as outlines, so a template's questions are no more
+trusted than its outline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from drafter.errors import Problem, TemplateError
+from drafter.questions import Question
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    from drafter.render import cn_num, format_date, join_cn
+
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.ChainableUndefined, autoescape=False)
+    env.filters.update(date_cn=format_date, join_cn=join_cn, cn_num=cn_num)
+    env.globals.update(today=dt.date.today)
+    return env
+
+
+def _context(answers: dict) -> dict:
+    context = {k: ("" if v is None else v) for k, v in answers.items()}
+    context.setdefault("this_year", dt.date.today().year)
+    return context
+
+
+def _fail(question: Question, what: str, exc: Exception) -> TemplateError:
+    return TemplateError([Problem(f"{what}无法计算：{exc}", file=question.source, line=question.line,
+                                  field=question.name)])
+
+
+def default_for(question: Question, answers: dict) -> object:
+    """The question's default, computed from earlier answers where it is an expression."""
+    if question.type == "year" and question.default is None:
+        return dt.date.today().year
+    if not question.default_is_expression:
+        return question.default
+    try:
+        text = _env().from_string(str(question.default)).render(_context(answers)).strip()
+    except jinja2.TemplateError as exc:
+        raise _fail(question, "默认值", exc) from None
+    return text or None
+
+
+def is_asked(question: Question, answers: dict) -> bool:
+    """Whether the question applies, given earlier answers (its `when`)."""
+    if not question.when:
+        return True
+    expression = question.when.strip()
+    if expression.startswith("{{") and expression.endswith("}}"):
+        expression = expression[2:-2]
+    try:
+        return bool(_env().compile_expression(expression)(**_context(answers)))
+    except jinja2.TemplateError as exc:
+        raise _fail(question, "提问条件 when ", exc) from None

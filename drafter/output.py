@@ -1,0 +1,68 @@
+"""Write results atomically: a temporary file beside the target, then rename.
+
+An existing file is never replaced without `force`, and a failure at any point
+leaves the earlier file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from drafter.errors import OutputError
+
+
+def check_target(path: Path, force: bool) -> None:
+    """Refuse before any work is done if the target cannot or must not be written."""
+    if path.is_dir():
+        raise OutputError(f"输出路径 {path} 是一个文件夹。请给出文件名，例如 {path / '材料.docx'}。")
+    if path.exists() and not force:
+        raise OutputError(f"文件 {path} 已存在，未做任何改动。如确需覆盖，请加 --force；或换一个文件名。")
+    if not path.parent.exists():
+        raise OutputError(f"输出文件夹 {path.parent} 不存在。请先创建它，或换一个位置。")
+
+
+def _explain(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间不足，无法写入 {path}。原有文件（如有）未受影响。请清理空间后重试。"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有权限写入 {path}（文件只读、被占用或文件夹无写权限）。原有文件（如有）未受影响。"
+    if exc.errno == errno.ENOENT:
+        return f"输出文件夹 {path.parent} 不存在。请先创建它，或换一个位置。"
+    if exc.errno == errno.EISDIR:
+        return f"输出路径 {path} 是一个文件夹。请给出文件名。"
+    return f"写入 {path} 失败：{exc.strerror or exc}。原有文件（如有）未受影响。"
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], object], force: bool = False) -> object:
+    """Call write(stream) on a temporary file and move it into place only if it succeeds."""
+    path = Path(path)
+    check_target(path, force)
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as stream:
+            result = write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists() and not force:  # appeared while we were writing
+            raise OutputError(f"文件 {path} 已存在，未做任何改动。如确需覆盖，请加 --force。")
+        os.replace(tmp_name, path)
+        tmp_name = None
+        return result
+    except OSError as exc:
+        raise OutputError(_explain(exc, path)) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def atomic_write_text(path: Path, text: str, force: bool = False) -> None:
+    atomic_write(path, lambda stream: stream.write(text.encode("utf-8")), force)

@@ -1,0 +1,135 @@
+"""The library behind the commands: template and answers in, a written draft out."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.answers import AnswersFile, read_answers, validate_answers
+from drafter.document import Document
+from drafter.errors import UserError
+from drafter.measure import Measure, measure
+from drafter.output import atomic_write, check_target
+from drafter.render import render_document, render_output_name
+from drafter.templates import Template, load_template
+
+FORMATS = ("docx", "md", "txt")
+
+
+@dataclass
+class Draft:
+    """A rendered draft and everything worth telling the user about it."""
+
+    template: Template
+    answers: dict
+    document: Document
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def measure(self) -> Measure:
+        return measure(self.document)
+
+
+def draft_from_answers(template: Template, answers_file: AnswersFile,
+                       allow_missing: bool = False) -> Draft:
+    values, warnings = validate_answers(template, answers_file)
+    if answers_file.template_id and answers_file.template_id not in template.chain_ids:
+        warnings.insert(0, f"答案文件 {answers_file.path} 是为模板“{answers_file.template_id}”填写的，"
+                           f"现用模板“{template.id}”生成，请核对内容。")
+    document = render_document(template, values, allow_missing=allow_missing)
+    return Draft(template, values, document, warnings)
+
+
+def format_for(output: str | None, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    if output == "-":
+        return "txt"
+    if output and output != "-":
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix in FORMATS:
+            return suffix
+        if suffix == "markdown":
+            return "md"
+        if suffix:
+            raise UserError(f"无法从文件名 {output} 判断输出格式。请用 .docx、.md 或 .txt 结尾，"
+                            "或加 --format docx|md|txt。")
+    return "docx"
+
+
+def resolve_style(template: Template) -> str | Path:
+    """A style named by the template: a file in its folder (or an ancestor's), else a built-in."""
+    for folder in template.chain:
+        candidate = folder / template.style
+        if template.style.endswith((".yaml", ".yml")) and candidate.is_file():
+            return candidate
+    return template.style
+
+
+def document_bytes(draft: Draft, fmt: str, reference_docx: Path | None = None) -> tuple[bytes,
+                                                                                      list[str]]:
+    """Serialise a draft; docx machinery is imported only when asked for."""
+    if fmt == "md":
+        from drafter.writers.text import to_markdown
+
+        return to_markdown(draft.document).encode("utf-8"), []
+    if fmt == "txt":
+        from drafter.writers.text import to_text
+
+        return to_text(draft.document).encode("utf-8"), []
+    import io
+
+    from drafter.styles import load_profile
+    from drafter.writers.docx import write_docx
+
+    profile = load_profile(resolve_style(draft.template))
+    stream = io.BytesIO()
+    reference = reference_docx or draft.template.reference_docx
+    notes = write_docx(
+        draft.document,
+        stream,
+        profile,
+        reference_docx=reference,
+        properties={
+            "title": draft.document.title,
+            "author": draft.document.author,
+            "subject": draft.template.title,
+            "keywords": draft.template.organisation,
+        },
+    )
+    return stream.getvalue(), list(notes or [])
+
+
+def default_output(draft: Draft, fmt: str, out_dir: Path | None = None) -> Path:
+    name = render_output_name(draft.template, draft.answers)
+    return (out_dir or Path.cwd()) / f"{name}.{fmt}"
+
+
+def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool = False,
+                reference_docx: Path | None = None) -> tuple[Path | None, list[str]]:
+    """Write the draft to a file atomically, or to stdout for text formats ('-')."""
+    if output == "-":
+        if fmt == "docx":
+            raise UserError("docx 是二进制文件，不能输出到屏幕。请用 -o 文件名.docx，或加 --format md/txt。")
+        data, notes = document_bytes(draft, fmt)
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return None, notes
+    path = Path(output) if output else default_output(draft, fmt)
+    check_target(path, force)
+    data, notes = document_bytes(draft, fmt, reference_docx)
+    atomic_write(path, lambda stream: stream.write(data), force=force)
+    return path, notes
+
+
+def render_file(template_name: str, answers_path: str | Path, output: str | None = None,
+                fmt: str | None = None, force: bool = False, allow_missing: bool = False,
+                template_dirs: list[str] | None = None,
+                reference_docx: Path | None = None) -> tuple[Draft, Path | None, list[str]]:
+    """`drafter render` as a function: returns the draft, where it went, and notes."""
+    fmt = format_for(output, fmt)
+    template = load_template(template_name, template_dirs)
+    draft = draft_from_answers(template, read_answers(answers_path), allow_missing)
+    path, notes = write_draft(draft, output, fmt, force, reference_docx)
+    return draft, path, notes

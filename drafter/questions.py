@@ -1,0 +1,355 @@
+"""The question model: everything about one question lives here.
+
+A question knows its type, how to turn a raw answer (typed in a terminal or
+read from YAML) into a clean value, and how to say in Chinese what is wrong.
+The interview and the answers reader only ask and report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from drafter.errors import Problem
+
+TYPES = {
+    "text": "单行文字",
+    "textarea": "多行文字",
+    "int": "整数",
+    "bool": "是/否",
+    "choice": "单项选择",
+    "multichoice": "多项选择",
+    "list": "清单（逐项填写）",
+    "date": "日期",
+    "year": "年份",
+}
+
+QUESTION_KEYS = {
+    "name": "字段名（英文字母、数字、下划线）",
+    "type": "类型",
+    "label": "问题标题",
+    "help": "说明文字",
+    "example": "示例",
+    "default": "默认值",
+    "when": "提问条件",
+    "required": "是否必填",
+    "group": "所属分组",
+    "min": "最小值",
+    "max": "最大值",
+    "min_length": "最少字数",
+    "max_length": "最多字数",
+    "min_items": "最少项数",
+    "max_items": "最多项数",
+    "pattern": "格式（正则表达式）",
+    "message": "校验不通过时的提示",
+    "choices": "选项",
+}
+CHILD_ONLY_KEYS = {"remove", "after"}
+
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DATE_RE = re.compile(r"^\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*$")
+TRUE_WORDS = {"是", "对", "有", "y", "yes", "true", "1"}
+FALSE_WORDS = {"否", "不", "无", "没有", "n", "no", "false", "0"}
+MAX_TEXT = 200_000
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    type: str = "text"
+    label: str = ""
+    help: str = ""
+    example: object = None
+    default: object = None
+    when: str = ""
+    required: bool = False
+    group: str = ""
+    min: int | None = None
+    max: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    pattern: str = ""
+    message: str = ""
+    choices: tuple[Choice, ...] = ()
+    source: str = field(default="", compare=False)  # file where it was defined
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+    @property
+    def default_is_expression(self) -> bool:
+        return isinstance(self.default, str) and ("{{" in self.default or "{%" in self.default)
+
+    def choice_label(self, value: str) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return value
+
+    def is_empty(self, value: object) -> bool:
+        return value is None or value == "" or value == [] or (
+            isinstance(value, str) and not value.strip()
+        )
+
+    def coerce(self, raw: object) -> tuple[object, str]:
+        """Return (clean value, '') or (None, Chinese reason it was refused).
+
+        Empty answers come back as None; whether that is allowed is `check`'s job.
+        """
+        if self.is_empty(raw):
+            return None, ""
+        try:
+            value = _COERCERS[self.type](self, raw)
+        except _Refused as refused:
+            return None, self.message or refused.reason
+        return value, ""
+
+    def check(self, raw: object) -> tuple[object, str]:
+        """Coerce and validate: required, ranges, lengths, pattern."""
+        value, error = self.coerce(raw)
+        if error:
+            return None, error
+        if value is None:
+            if self.required:
+                return None, self.message or "此项必填，请填写。"
+            return None, ""
+        error = self._limits(value)
+        return (None, self.message or error) if error else (value, "")
+
+    def _limits(self, value: object) -> str:
+        if self.type in ("int", "year"):
+            if self.min is not None and value < self.min:
+                return f"应不小于 {self.min}。"
+            if self.max is not None and value > self.max:
+                return f"应不大于 {self.max}。"
+        if isinstance(value, str):
+            length = len(value.strip())
+            if self.min_length is not None and length < self.min_length:
+                return f"至少 {self.min_length} 个字，现有 {length} 个字。"
+            if self.max_length is not None and length > self.max_length:
+                return f"最多 {self.max_length} 个字，现有 {length} 个字。"
+            if self.pattern and not re.fullmatch(self.pattern, value.strip()):
+                return "格式不符合要求。"
+        if isinstance(value, list):
+            if self.min_items is not None and len(value) < self.min_items:
+                return f"至少填写 {self.min_items} 项，现有 {len(value)} 项。"
+            if self.max_items is not None and len(value) > self.max_items:
+                return f"最多填写 {self.max_items} 项，现有 {len(value)} 项。"
+        return ""
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _text(q: Question, raw: object) -> str:
+    if isinstance(raw, bool) or isinstance(raw, (list, dict)):
+        raise _Refused("应为一段文字。")
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return f"{raw.year}年{raw.month}月{raw.day}日"
+    text = str(raw)
+    if len(text) > MAX_TEXT:
+        raise _Refused(f"内容过长（{len(text)} 字），最多 {MAX_TEXT} 字。")
+    if q.type == "text":
+        text = " ".join(text.split("\n")).strip()
+    else:
+        text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
+    return text
+
+
+def _int(q: Question, raw: object) -> int:
+    if isinstance(raw, bool):
+        raise _Refused("应为整数，例如 12。")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    if re.fullmatch(r"[+-]?\d{1,15}", text):
+        return int(text)
+    raise _Refused(f"应为整数，例如 12；“{_short(raw)}”不是整数。")
+
+
+def _year(q: Question, raw: object) -> int:
+    text = str(raw).strip().removesuffix("年") if not isinstance(raw, int) else raw
+    year = _int(q, text)
+    if not 1949 <= year <= 2200:
+        raise _Refused(f"应为四位年份，例如 {dt.date.today().year}。")
+    return year
+
+
+def _bool(q: Question, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise _Refused("请回答“是”或“否”。")
+
+
+def _choice(q: Question, raw: object) -> str:
+    text = str(raw).strip()
+    for choice in q.choices:
+        if text in (choice.value, choice.label):
+            return choice.value
+    options = "、".join(c.label if c.label == c.value else f"{c.value}（{c.label}）" for c in q.choices)
+    raise _Refused(f"“{_short(text)}”不是可选项。可选：{options}。")
+
+
+def _multichoice(q: Question, raw: object) -> list[str]:
+    items = raw if isinstance(raw, list) else re.split(r"[、，,;；\n]+", str(raw))
+    return [_choice(q, item) for item in items if str(item).strip()]
+
+
+def _list(q: Question, raw: object) -> list[str]:
+    if isinstance(raw, dict):
+        raise _Refused("应为逐项列出的清单（每行以“- ”开头）。")
+    items = raw if isinstance(raw, list) else str(raw).split("\n")
+    result = []
+    for item in items:
+        if isinstance(item, (list, dict)):
+            raise _Refused("清单中的每一项应为一段文字。")
+        if item is None or not str(item).strip():
+            continue
+        result.append(_text(Question(name=q.name, type="text"), item))
+    return result
+
+
+def _date(q: Question, raw: object) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    match = DATE_RE.match(str(raw))
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise _Refused(f"应为日期，例如 2024-05-08 或 2024年5月8日；“{_short(raw)}”无法识别。")
+
+
+def _short(raw: object) -> str:
+    text = str(raw)
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+_COERCERS = {
+    "text": _text,
+    "textarea": _text,
+    "int": _int,
+    "year": _year,
+    "bool": _bool,
+    "choice": _choice,
+    "multichoice": _multichoice,
+    "list": _list,
+    "date": _date,
+}
+
+
+def did_you_mean(word: str, options: list[str] | set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f"是否想写“{close[0]}”？" if close else ""
+
+
+def parse_question(spec: object, file: str, line: int | None, allow_child_keys: bool) -> tuple[
+    Question | None, list[Problem]
+]:
+    """Build a Question from one YAML mapping, collecting every problem in it."""
+    problems: list[Problem] = []
+
+    def problem(message: str) -> None:
+        problems.append(Problem(message, file=file, line=line, field=name))
+
+    name = spec.get("name", "") if isinstance(spec, dict) else ""
+    if not isinstance(spec, dict):
+        problem("每个问题应是“键: 值”形式的一组设置。")
+        return None, problems
+    allowed = set(QUESTION_KEYS) | (CHILD_ONLY_KEYS if allow_child_keys else set())
+    for key in spec:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed)
+            problem(f"未知的设置“{key}”。{hint}".rstrip())
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        problem("缺少字段名 name，或字段名不合规（只能用英文字母、数字和下划线，不能以数字开头）。")
+        return None, problems
+    kind = spec.get("type", "text")
+    if kind not in TYPES:
+        problem(f"未知的类型“{kind}”。可用类型：{'、'.join(TYPES)}。{did_you_mean(str(kind), TYPES)}")
+        return None, problems
+    choices: list[Choice] = []
+    raw_choices = spec.get("choices") or []
+    if kind in ("choice", "multichoice"):
+        if not isinstance(raw_choices, list) or not raw_choices:
+            problem("选择题需要 choices 选项列表。")
+        else:
+            for item in raw_choices:
+                if isinstance(item, dict) and "value" in item:
+                    value = str(item["value"])
+                    choices.append(Choice(value, str(item.get("label", value))))
+                elif isinstance(item, (str, int)) and not isinstance(item, bool):
+                    choices.append(Choice(str(item), str(item)))
+                else:
+                    problem("choices 中每一项应为文字，或含 value 与 label 的设置。")
+    elif raw_choices:
+        problem("只有 choice、multichoice 类型可以设置 choices。")
+    numeric = {}
+    for key in ("min", "max", "min_length", "max_length", "min_items", "max_items"):
+        value = spec.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            problem(f"{key} 应为整数。")
+        else:
+            numeric[key] = value
+    pattern = spec.get("pattern") or ""
+    if pattern:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            problem(f"pattern 不是有效的正则表达式：{exc}。")
+            pattern = ""
+    texts = {}
+    for key in ("label", "help", "when", "group", "message"):
+        value = spec.get(key)
+        if value is not None and not isinstance(value, str):
+            problem(f"{key} 应为文字。")
+            value = None
+        texts[key] = value or ""
+    required = spec.get("required", False)
+    if not isinstance(required, bool):
+        problem("required 应为 true 或 false。")
+        required = False
+    if problems:
+        return None, problems
+    question = Question(
+        name=name,
+        type=kind,
+        label=texts["label"],
+        help=texts["help"],
+        example=spec.get("example"),
+        default=spec.get("default"),
+        when=texts["when"],
+        required=required,
+        group=texts["group"],
+        pattern=str(pattern),
+        message=texts["message"],
+        choices=tuple(choices),
+        source=file,
+        line=line,
+        **numeric,
+    )
+    return question, problems

@@ -1,0 +1,407 @@
+"""Template + Answers → outline markup → Document, inside Jinja's sandbox.
+
+Missing facts never break a draft: an empty optional fact renders as an
+invisible marker and every sentence carrying it is dropped afterwards; a
+required fact, when the user allows it, renders as a visible 【待补充：标签】.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import signal
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from drafter.document import Document, Kind, cn_number, parse_outline, split_spans
+from drafter.document import Block as DocBlock
+from drafter.errors import MissingFactsError, Problem, SandboxError, TemplateError
+from drafter.templates import Template, folder_for
+
+GAP = "\ue000"  # marks an empty optional fact; its sentence is dropped
+ESCAPE = "\ue001"  # keeps an answer that starts with # or @ from becoming markup
+MAX_OUTPUT = 2_000_000  # characters of markup a template may produce
+MAX_RANGE = 10_000
+RENDER_SECONDS = 10
+SENTENCE_RE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」）》】]*|$)")
+
+
+class Missing:
+    """An optional fact left empty: falsy, iterates as nothing, prints as a gap."""
+
+    def __init__(self, name: str = ""):
+        self.name = name
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return GAP
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Missing) or other is None or other == ""
+
+    def __hash__(self) -> int:
+        return 0
+
+
+class Placeholder:
+    """A required fact still missing in a forced render: visible and highlighted."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __str__(self) -> str:
+        return f"【待补充：{self.label}】"
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter((self,))
+
+    def __len__(self) -> int:
+        return 1
+
+
+def _empty(value: object) -> bool:
+    return value is None or isinstance(value, Missing) or value == "" or value == []
+
+
+def format_date(value: object) -> object:
+    """2024年5月8日: the date form 公文 uses, no leading zeros."""
+    if _empty(value) or isinstance(value, Placeholder):
+        return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return value
+
+
+def join_cn(items: object, last: str = "和", sep: str = "、") -> object:
+    """甲、乙和丙: joins a list the Chinese way, skipping empty items."""
+    if isinstance(items, (Missing, Placeholder)) or items is None:
+        return items if items is not None else Missing()
+    if isinstance(items, str):
+        return items
+    parts = [str(finalize(i)) for i in items if not _empty(i)]
+    parts = [p for p in parts if p and p != GAP]
+    if not parts:
+        return Missing()
+    if len(parts) == 1 or not last:
+        return sep.join(parts)
+    return sep.join(parts[:-1]) + last + parts[-1]
+
+
+def cn_num(value: object) -> object:
+    """3 → 三, for ordinal words (第三届); counts in prose stay Arabic."""
+    if _empty(value) or isinstance(value, Placeholder):
+        return value
+    try:
+        return cn_number(int(value))
+    except (TypeError, ValueError):
+        return value
+
+
+def quote(value: object) -> object:
+    """“名称”: Chinese double quotes around a named activity or slogan."""
+    if _empty(value) or isinstance(value, Placeholder):
+        return value
+    text = str(value).strip().strip("“”\"")
+    return f"“{text}”"
+
+
+def book(value: object) -> object:
+    """《名称》: title marks around a document, book or periodical."""
+    if _empty(value) or isinstance(value, Placeholder):
+        return value
+    text = str(value).strip().strip("《》")
+    return f"《{text}》"
+
+
+def strip_end(value: object) -> object:
+    """Drop a trailing 。；， from an answer woven mid-sentence."""
+    if _empty(value) or isinstance(value, Placeholder):
+        return value
+    return str(value).rstrip("。；，;,. ")
+
+
+def finalize(value: object) -> object:
+    """How every {{ value }} is printed: dates in Chinese, gaps for nothing."""
+    if value is None or isinstance(value, jinja2.Undefined):
+        return GAP
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return format_date(value)
+    if isinstance(value, (list, tuple)):
+        return join_cn(value)
+    if isinstance(value, str):
+        text = value.replace("\r", "").replace("\n", "")
+        if text[:1] in ("#", "@"):
+            text = ESCAPE + text
+        return text
+    return value
+
+
+class TemplateLoader(jinja2.BaseLoader):
+    """Loads only files inside the template's own folder and its ancestors' folders."""
+
+    def __init__(self, template: Template):
+        self.template = template
+
+    def get_source(self, environment, name: str):
+        if "\\" in name or name.startswith("/") or ".." in name.split("/") or ":" in name:
+            raise SandboxError(
+                f"模板 {self.template.id} 试图读取“{name}”：模板只能读取本模板及其上级模板文件夹内的文件。"
+            )
+        folder = folder_for(self.template, name)
+        candidates = []
+        if folder is not None:
+            candidates.append((folder, name.partition("/")[2]))
+        candidates += [(f, name) for f in self.template.chain]
+        for base, relative in candidates:
+            path = (base / relative).resolve()
+            if not path.is_relative_to(base.resolve()):
+                raise SandboxError(
+                    f"模板 {self.template.id} 试图读取模板文件夹以外的文件“{name}”，已拒绝。"
+                )
+            if path.is_file():
+                source = path.read_text(encoding="utf-8-sig")
+                return source, str(path), lambda p=path, m=path.stat().st_mtime: (
+                    p.exists() and p.stat().st_mtime == m
+                )
+        raise jinja2.TemplateNotFound(name)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox with a bounded range()."""
+
+    def is_safe_attribute(self, obj, attr, value):
+        if attr.startswith("_"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+def _safe_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise SecurityError(f"range() 最多 {MAX_RANGE} 项")
+    return result
+
+
+def make_environment(template: Template) -> jinja2.Environment:
+    env = _Sandbox(
+        loader=TemplateLoader(template),
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        date_cn=format_date, join_cn=join_cn, cn_num=cn_num, quote=quote, book=book,
+        strip_end=strip_end,
+    )
+    env.globals.update(range=_safe_range, cn_num=cn_num, join_cn=join_cn, date_cn=format_date)
+    return env
+
+
+def build_context(template: Template, answers: dict, allow_missing: bool) -> dict:
+    """Answers as the outline sees them: gaps for empty optional facts."""
+    context: dict = {}
+    missing: list[tuple[str, str]] = []
+    for question in template.questions:
+        value = answers.get(question.name)
+        if _empty(value):
+            if question.required:
+                if not allow_missing:
+                    missing.append((question.name, question.title))
+                value = Placeholder(question.title)
+            else:
+                value = Missing(question.name)
+        context[question.name] = value
+    if missing:
+        raise MissingFactsError(missing)
+    return context
+
+
+@contextmanager
+def _time_limit(seconds: int, template: Template):
+    """Stop runaway templates (endless loops); only possible on the main thread."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise SandboxError(
+            f"模板 {template.id} 运行超过 {seconds} 秒仍未结束，可能含有死循环，已停止。"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _where(exc: BaseException, template: Template) -> tuple[str, int | None]:
+    """The template file and line a Jinja error happened at."""
+    filename = getattr(exc, "filename", None)
+    lineno = getattr(exc, "lineno", None)
+    if filename:
+        return filename, lineno
+    tb = exc.__traceback__
+    file, line = str(template.folder), None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        globs = tb.tb_frame.f_globals
+        if "__jinja_template__" in globs:
+            jt = globs["__jinja_template__"]
+            file = jt.filename or file
+            line = jt.get_corresponding_lineno(tb.tb_lineno)
+        elif code.co_filename.endswith(".j2"):
+            file, line = code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    return file, line
+
+
+def render_markup(template: Template, context: dict, env: jinja2.Environment | None = None) -> str:
+    """Run the outline through the sandbox, bounded in time and size."""
+    env = env or make_environment(template)
+    try:
+        with _time_limit(RENDER_SECONDS, template):
+            jt = env.get_template(template.outline_name)
+            pieces: list[str] = []
+            size = 0
+            for piece in jt.generate(context):
+                size += len(piece)
+                if size > MAX_OUTPUT:
+                    raise SandboxError(
+                        f"模板 {template.id} 生成的内容超过 {MAX_OUTPUT} 字，已停止（可能是失控的循环）。"
+                    )
+                pieces.append(piece)
+    except SandboxError as exc:
+        file, line = _where(exc, template)
+        where = f"{file}:{line}" if line else file
+        raise SandboxError(f"{exc.message}（位置：{where}）") from None
+    except SecurityError as exc:
+        file, line = _where(exc, template)
+        raise SandboxError(
+            f"模板 {template.id} 做了沙箱不允许的操作（{exc}），位置：{file}:{line}。"
+            "模板只能使用问题中的内容和提供的过滤器。"
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([Problem(f"Jinja 语法错误：{exc.message}", file=exc.filename or "",
+                                     line=exc.lineno)]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([Problem(f"找不到模板文件“{exc.name}”。",
+                                     file=str(template.folder))]) from None
+    except jinja2.UndefinedError as exc:
+        file, line = _where(exc, template)
+        raise TemplateError([Problem(f"提纲使用了未定义的内容（{exc.message}）。"
+                                     "请在 questions.yaml 中增加这个问题，或改正拼写。",
+                                     file=file, line=line)]) from None
+    except RecursionError:
+        raise SandboxError(f"模板 {template.id} 递归过深，已停止。") from None
+    except (TypeError, ValueError, ZeroDivisionError) as exc:
+        file, line = _where(exc, template)
+        raise TemplateError([Problem(f"提纲运行出错：{exc}", file=file, line=line)]) from None
+    return "".join(pieces)
+
+
+def drop_gaps(text: str) -> str:
+    """Remove every sentence that carries an empty optional fact."""
+    if GAP not in text:
+        return text
+    kept = [s for s in SENTENCE_RE.findall(text) if s and GAP not in s]
+    result = "".join(kept)
+    if result.endswith("；"):
+        result = result[:-1] + "。"
+    return result
+
+
+def _clean_block(block: DocBlock) -> DocBlock | None:
+    text = block.text.replace(ESCAPE, "")
+    if block.kind is Kind.PARAGRAPH:
+        text = drop_gaps(text)
+    elif GAP in text:
+        if block.kind in (Kind.SIGNATURE, Kind.DATE, Kind.SUBTITLE):
+            return None
+        text = text.replace(GAP, "")
+    text = text.strip()
+    if not text:
+        return None
+    return DocBlock(block.kind, split_spans(text), block.level, block.closing, block.line)
+
+
+FORBIDDEN = ("{{", "}}", "{%", "%}", "{#", "None", "Undefined", "、、", "，，", "。。", "、。", "、，")
+
+
+def guard(document: Document, template: Template, answer_text: str) -> None:
+    """Template bugs must never reach a user's draft as raw tags or empty lists."""
+    problems = []
+    for block in document.blocks:
+        for bad in FORBIDDEN:
+            if bad in block.text and bad not in answer_text:
+                problems.append(Problem(
+                    f"生成的正文中出现了“{bad}”：“{block.text[:40]}…”。请检查提纲在这一处的写法。",
+                    file=f"{template.id}/outline", line=block.line or None))
+    if problems:
+        raise TemplateError(problems)
+
+
+def _answers_text(answers: dict) -> str:
+    parts = []
+    for value in answers.values():
+        if isinstance(value, Iterable) and not isinstance(value, str):
+            parts.extend(str(v) for v in value)
+        else:
+            parts.append(str(value))
+    return "\n".join(parts)
+
+
+def render_document(template: Template, answers: dict, allow_missing: bool = False,
+                    env: jinja2.Environment | None = None) -> Document:
+    """The whole content half of the pipeline: answers in, Document out."""
+    context = build_context(template, answers, allow_missing)
+    markup = render_markup(template, context, env)
+    author = answers.get("org_full_name") or ""
+    raw = parse_outline(markup, author=str(author) if not _empty(author) else "")
+    blocks = tuple(b for b in (_clean_block(b) for b in raw.blocks) if b is not None)
+    document = Document(blocks, author=raw.author)
+    guard(document, template, _answers_text(answers))
+    return document
+
+
+def render_output_name(template: Template, answers: dict, env: jinja2.Environment | None = None
+                       ) -> str:
+    """The output file name from the template's pattern, safe for any file system."""
+    env = env or make_environment(template)
+    context = {q.name: answers.get(q.name) or "" for q in template.questions}
+    context.setdefault("title", template.title)
+    try:
+        name = env.from_string(template.output).render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError([Problem(f"输出文件名格式有误：{exc}", file=str(template.folder /
+                                                                      "template.yaml"))]) from None
+    name = name.replace(GAP, "")
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or template.id
+    return name[:120]
+

@@ -1,0 +1,128 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Templates and answers are other people's files: only plain data is built
+(no Python objects), alias expansion is bounded, and every key and list item
+keeps its line number so messages can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from drafter.errors import Problem
+
+MAX_NODES = 200_000
+Path_ = tuple  # a path into the data: ("questions", 3, "default")
+
+
+@dataclass
+class Loaded:
+    data: object
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, *path: object) -> int | None:
+        """Line of the deepest known ancestor of path (1-based)."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), None)
+
+
+class YamlProblem(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _syntax_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    detail = getattr(exc, "problem", None) or str(exc)
+    return Problem(
+        f"YAML 语法错误（{detail}）。请检查缩进是否对齐、冒号后是否有空格、引号是否成对。",
+        file=file,
+        line=line,
+    )
+
+
+def load_yaml_text(text: str, file: str) -> Loaded:
+    """Parse YAML text; raise YamlProblem with file and line on any syntax error."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise YamlProblem(_syntax_problem(exc, file)) from None
+    loaded = Loaded(None, file)
+    if root is None:
+        return loaded
+    constructor = yaml.constructor.SafeConstructor()
+    budget = [MAX_NODES]
+
+    def build(node: yaml.Node, path: Path_) -> object:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise YamlProblem(
+                Problem(
+                    "内容过大或别名（&/*）嵌套过深，已拒绝读取。请删去别名，直接写出内容。",
+                    file=file,
+                    line=node.start_mark.line + 1,
+                )
+            )
+        loaded.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise YamlProblem(
+                        Problem("键必须是简单的文字。", file=file, line=key_node.start_mark.line + 1)
+                    )
+                key = constructor.construct_object(key_node)
+                key = str(key) if not isinstance(key, str) else key
+                loaded.lines[path + (key,)] = key_node.start_mark.line + 1
+                if key == "<<":
+                    raise YamlProblem(
+                        Problem("不支持合并键“<<”，请直接写出各项。", file=file,
+                                line=key_node.start_mark.line + 1)
+                    )
+                result[key] = build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return constructor.construct_object(node)
+        except yaml.YAMLError as exc:
+            raise YamlProblem(_syntax_problem(exc, file)) from None
+
+    loaded.data = build(root, ())
+    return loaded
+
+
+def read_text(path: Path, what: str) -> str:
+    """Read a UTF-8 text file with a clear message for the usual failures."""
+    from drafter.errors import UserError
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"找不到{what}：{path}。请检查路径是否正确。") from None
+    except IsADirectoryError:
+        raise UserError(f"{what}应当是文件，但 {path} 是一个文件夹。") from None
+    except PermissionError:
+        raise UserError(f"没有权限读取{what}：{path}。") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"{what} {path} 不是 UTF-8 编码（第 {line} 行附近）。"
+            "请在编辑器中另存为 UTF-8 后再试。"
+        ) from None
+
+
+def load_yaml_file(path: Path, what: str) -> Loaded:
+    return load_yaml_text(read_text(path, what), str(path))
