@@ -96,10 +96,12 @@ def strip_illegal(value: object) -> tuple[object, int]:
     return value, 0
 
 
-def validate_answers(template: Template, answers: AnswersFile) -> tuple[dict, list[str]]:
+def validate_answers(template: Template, answers: AnswersFile, allow_missing: bool = False
+                     ) -> tuple[dict, list[str]]:
     """Check every answer against its question; report all problems at once.
 
-    Returns the clean values and warnings (unknown fields, removed characters).
+    A required answer left empty is a problem unless `allow_missing`, in which case the
+    render shows a placeholder. Returns the clean values and warnings.
     """
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -125,6 +127,8 @@ def validate_answers(template: Template, answers: AnswersFile) -> tuple[dict, li
         value, error = question.coerce(raw)
         if not error and value is not None:
             value, error = question.check(value)
+        if not error and value is None and question.required and not allow_missing:
+            error = "此项必填，请填写；如需先出稿，可加 --allow-missing，缺项将以【待补充：…】标出。"
         if error:
             problems.append(Problem(f"“{question.title}”{error}", file=answers.path,
                                     line=answers.line(question.name), field=question.name))

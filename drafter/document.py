@@ -181,7 +181,7 @@ def split_spans(text: str) -> tuple[Span, ...]:
 
 
 _DIRECTIVES = {"@副标题": Kind.SUBTITLE, "@署名": Kind.SIGNATURE, "@日期": Kind.DATE}
-_HEADING_RE = re.compile(r"^(#{1,5})\s+(.*)$")
+_HEADING_RE = re.compile(r"^(#{1,5})(?:\s+(.*))?$")
 
 
 def _join(lines: list[str]) -> str:
@@ -220,7 +220,7 @@ def parse_outline(markup: str, author: str = "") -> Document:
         if heading:
             flush()
             hashes, text = heading.groups()
-            text = text.strip()
+            text = (text or "").strip()
             if not text:
                 continue
             if len(hashes) == 1:

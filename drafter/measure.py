@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drafter.document import Document, count_chars
+from drafter.document import Document
 
 # A measured, formal delivery of official Chinese text runs at about 200–240 characters a
 # minute; 220 is the middle of that range and is what we state to the user.

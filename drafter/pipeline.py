@@ -33,7 +33,7 @@ class Draft:
 
 def draft_from_answers(template: Template, answers_file: AnswersFile,
                        allow_missing: bool = False) -> Draft:
-    values, warnings = validate_answers(template, answers_file)
+    values, warnings = validate_answers(template, answers_file, allow_missing)
     if answers_file.template_id and answers_file.template_id not in template.chain_ids:
         warnings.insert(0, f"答案文件 {answers_file.path} 是为模板“{answers_file.template_id}”填写的，"
                            f"现用模板“{template.id}”生成，请核对内容。")

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from drafter.document import Document, Kind, cn_number, parse_outline, split_spans
 from drafter.document import Block as DocBlock
+from drafter.document import Document, Kind, cn_number, parse_outline, split_spans
 from drafter.errors import MissingFactsError, Problem, SandboxError, TemplateError
 from drafter.templates import Template, folder_for
 
@@ -179,9 +179,7 @@ class TemplateLoader(jinja2.BaseLoader):
                 )
             if path.is_file():
                 source = path.read_text(encoding="utf-8-sig")
-                return source, str(path), lambda p=path, m=path.stat().st_mtime: (
-                    p.exists() and p.stat().st_mtime == m
-                )
+                return source, str(path), lambda: True  # one render per environment
         raise jinja2.TemplateNotFound(name)
 
 

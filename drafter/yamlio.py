@@ -15,6 +15,7 @@ import yaml
 from drafter.errors import Problem
 
 MAX_NODES = 200_000
+PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 Path_ = tuple  # a path into the data: ("questions", 3, "default")
 
 
@@ -74,6 +75,11 @@ def load_yaml_text(text: str, file: str) -> Loaded:
                 )
             )
         loaded.lines.setdefault(path, node.start_mark.line + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_TAGS:
+            raise YamlProblem(
+                Problem(f"不支持的 YAML 标签“{node.tag}”。只能写普通的文字、数字、列表和“键: 值”。",
+                        file=file, line=node.start_mark.line + 1)
+            )
         if isinstance(node, yaml.MappingNode):
             result: dict = {}
             for key_node, value_node in node.value:

@@ -1,0 +1,18 @@
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def core_template_dir() -> Path:
+    return DATA / "core_template"
+
+
+@pytest.fixture
+def core_template(core_template_dir):
+    from drafter.templates import load_template
+
+    return load_template(str(core_template_dir))

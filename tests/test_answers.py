@@ -1,0 +1,79 @@
+import pytest
+
+from drafter.answers import dump_answers, parse_answers, validate_answers
+from drafter.errors import AnswersError
+
+GOOD = """template: core-test
+template_version: "2.1"
+answers:
+  year: 2024
+  org: 安澜县科协
+  events: 12
+"""
+
+
+def test_good_answers_validate(core_template):
+    answers = parse_answers(GOOD, "a.yaml")
+    values, warnings = validate_answers(core_template, answers)
+    assert values["org"] == "安澜县科协"
+    assert values["events"] == 12
+    assert values["people"] is None
+    assert warnings == []
+    assert answers.template_id == "core-test"
+
+
+def test_every_problem_is_reported_at_once_with_lines(core_template):
+    text = """answers:
+  year: 2024
+  events: 很多
+  level: 省级
+  day: 五月八日
+"""
+    with pytest.raises(AnswersError) as info:
+        validate_answers(core_template, parse_answers(text, "a.yaml"))
+    assert info.value.message.splitlines() == [
+        "答案文件有误（共 4 处）：",
+        "  - a.yaml，字段 org：“单位名称”此项必填，请填写；如需先出稿，可加 --allow-missing，"
+        "缺项将以【待补充：…】标出。",
+        "  - a.yaml:3，字段 events：“活动场次”应为整数，例如 12；“很多”不是整数。",
+        "  - a.yaml:4，字段 level：“等级”“省级”不是可选项。可选：county（县级）、city（市级）。",
+        "  - a.yaml:5，字段 day：“日期”应为日期，例如 2024-05-08 或 2024年5月8日；“五月八日”无法识别。",
+    ]
+
+
+def test_yaml_syntax_error_has_its_line():
+    with pytest.raises(AnswersError) as info:
+        parse_answers("answers:\n  org: 甲\n  year: [2024\n", "a.yaml")
+    assert info.value.problems[0].line == 4
+    assert "YAML 语法错误" in info.value.message
+
+
+def test_unknown_field_is_a_warning_with_suggestion(core_template):
+    answers = parse_answers(GOOD + "  evnets: 3\n", "a.yaml")
+    _, warnings = validate_answers(core_template, answers)
+    assert warnings == ["a.yaml:7：字段“evnets”不是模板 core-test 的问题，已忽略。是否想写“events”？"]
+
+
+def test_control_characters_are_removed_with_a_warning(core_template):
+    answers = parse_answers(GOOD.replace("安澜县科协", '"安澜\\x07县科协"'), "a.yaml")
+    values, warnings = validate_answers(core_template, answers)
+    assert values["org"] == "安澜县科协"
+    assert warnings == ["字段“单位名称”（org）中有 1 个无法写入文档的控制字符，已删除。"]
+
+
+def test_python_tags_are_refused():
+    with pytest.raises(AnswersError) as info:
+        parse_answers("answers:\n  org: !!python/object/apply:os.system ['true']\n", "a.yaml")
+    assert info.value.problems[0].line == 2
+
+
+def test_dump_is_readable_and_round_trips(core_template):
+    values = {"year": 2024, "org": "安澜县科协", "story": "第一段。\n\n第二段：“引号”。",
+              "programmes": ["科普大篷车", "科技小院"]}
+    text = dump_answers(core_template, values)
+    assert "安澜县科协" in text and "\\u" not in text
+    assert "  story: |-\n    第一段。\n\n    第二段：“引号”。\n" in text
+    assert "  # 单位名称\n  org: 安澜县科协\n" in text
+    reread = parse_answers(text, "a.yaml")
+    assert reread.template_id == "core-test" and reread.template_version == "2.1"
+    assert {k: reread.values[k] for k in values} == values

@@ -1,0 +1,143 @@
+"""drafter render end to end through the CLI function, as a user would call it."""
+
+from pathlib import Path
+
+import pytest
+
+from drafter.cli import main
+
+ANSWERS = """template: core-test
+answers:
+  year: 2024
+  org: 安澜县科协
+  events: 126
+  programmes:
+    - 科普大篷车
+    - 科技小院
+"""
+
+
+@pytest.fixture
+def answers(tmp_path) -> Path:
+    path = tmp_path / "answers.yaml"
+    path.write_text(ANSWERS, "utf-8")
+    return path
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_render_txt_writes_file_and_reports_length(capsys, tmp_path, answers, core_template_dir):
+    out = tmp_path / "draft.txt"
+    code, stdout, err = run(capsys, "render", core_template_dir, "--answers", answers, "-o", out)
+    assert code == 0, err
+    text = out.read_text("utf-8")
+    assert text.startswith("2024年安澜县科协测试材料\n")
+    assert "\u3000\u3000一、第一部分" in text
+    assert "打造科普大篷车和科技小院等品牌" in text
+    assert f"已生成：{out}" in stdout
+    assert "按每分钟 220 字估算，宣读约" in stdout
+    assert "  一、第一部分  " in stdout
+
+
+def test_markdown_to_stdout(capsys, answers, core_template_dir):
+    code, stdout, err = run(capsys, "render", core_template_dir, "--answers", answers, "-o", "-",
+                            "--format", "md")
+    assert code == 0
+    assert stdout.startswith("# 2024年安澜县科协测试材料\n")
+    assert "## 一、第一部分" in stdout and "### （一）小节" in stdout
+    assert "合计" in err
+
+
+def test_existing_output_is_not_overwritten_without_force(capsys, tmp_path, answers,
+                                                          core_template_dir):
+    out = tmp_path / "draft.txt"
+    out.write_text("旧稿", "utf-8")
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", answers, "-o", out)
+    assert code == 2
+    assert f"错误：文件 {out} 已存在，未做任何改动。如确需覆盖，请加 --force；或换一个文件名。" in err
+    assert out.read_text("utf-8") == "旧稿"
+    code, _, _ = run(capsys, "render", core_template_dir, "--answers", answers, "-o", out,
+                     "--force")
+    assert code == 0 and out.read_text("utf-8") != "旧稿"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("answers:\n  year: 2024\n  org: [甲\n", "YAML 语法错误"),
+        ("answers:\n  year: 2024\n  org: 甲\n  events: 很多\n",
+         "字段 events：“活动场次”应为整数，例如 12；“很多”不是整数。"),
+        ("answers:\n  year: 2024\n  org: 甲\n  level: 省级\n",
+         "字段 level：“等级”“省级”不是可选项。"),
+        ("answers:\n  year: 2024\n", "字段 org：“单位名称”此项必填"),
+    ],
+)
+def test_bad_answers_give_a_clear_error_and_no_file(capsys, tmp_path, core_template_dir, body,
+                                                    expected):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(body, "utf-8")
+    out = tmp_path / "draft.txt"
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", bad, "-o", out)
+    assert code == 2
+    assert err.startswith("错误：答案文件有误")
+    assert expected in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_yaml_error_names_file_and_line(capsys, tmp_path, core_template_dir):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("answers:\n  year: 2024\n  org: [甲\n", "utf-8")
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", bad, "-o", "-")
+    assert f"{bad}:4：YAML 语法错误" in err
+
+
+def test_allow_missing_renders_placeholder(capsys, tmp_path, core_template_dir):
+    bad = tmp_path / "a.yaml"
+    bad.write_text("answers:\n  year: 2024\n", "utf-8")
+    code, stdout, _ = run(capsys, "render", core_template_dir, "--answers", bad, "-o", "-",
+                          "--allow-missing")
+    assert code == 0
+    assert "【待补充：单位名称】认真履行职责。" in stdout
+
+
+def test_missing_answers_file_and_unknown_template(capsys, tmp_path, core_template_dir):
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", tmp_path / "no.yaml")
+    assert code == 2 and f"找不到答案文件：{tmp_path / 'no.yaml'}。" in err
+    code, _, err = run(capsys, "render", "no-such-template", "--answers", tmp_path / "no.yaml")
+    assert code == 2 and "找不到模板“no-such-template”。" in err
+
+
+def test_docx_cannot_go_to_stdout(capsys, answers, core_template_dir):
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", answers, "-o", "-",
+                       "--format", "docx")
+    assert code == 2 and "docx 是二进制文件，不能输出到屏幕" in err
+
+
+def test_unknown_extension_is_refused(capsys, tmp_path, answers, core_template_dir):
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", answers, "-o",
+                       tmp_path / "a.pdf")
+    assert code == 2 and "无法从文件名" in err
+
+
+def test_default_output_name_comes_from_the_template(capsys, tmp_path, answers,
+                                                     core_template_dir, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, stdout, err = run(capsys, "render", core_template_dir, "--answers", answers,
+                            "--format", "txt")
+    assert code == 0, err
+    assert (tmp_path / "2024年安澜县科协测试材料.txt").is_file()
+
+
+def test_usage_error_exits_2(capsys):
+    code = None
+    with pytest.raises(SystemExit) as info:
+        main(["render"])
+    code = info.value.code
+    assert code == 2
+    assert "参数有误" in capsys.readouterr().err
