@@ -39,7 +39,7 @@ def _fail(question: Question, what: str, exc: Exception) -> TemplateError:
 
 def default_for(question: Question, answers: dict) -> object:
     """The question's default, computed from earlier answers where it is an expression."""
-    if question.type == "year" and question.default is None:
+    if question.type == "year" and question.default is None and question.required:
         return dt.date.today().year
     if not question.default_is_expression:
         return question.default

@@ -31,14 +31,27 @@ class Draft:
         return measure(self.document)
 
 
-def draft_from_answers(template: Template, answers_file: AnswersFile,
-                       allow_missing: bool = False) -> Draft:
+def check_answers(template: Template, answers_file: AnswersFile,
+                  allow_missing: bool = False) -> tuple[dict, list[str]]:
+    """Validated values and warnings; split out so a batch can name outputs before rendering."""
     values, warnings = validate_answers(template, answers_file, allow_missing)
     if answers_file.template_id and answers_file.template_id not in template.chain_ids:
         warnings.insert(0, f"答案文件 {answers_file.path} 是为模板“{answers_file.template_id}”填写的，"
                            f"现用模板“{template.id}”生成，请核对内容。")
-    document = render_document(template, values, allow_missing=allow_missing)
-    return Draft(template, values, document, warnings)
+    return values, warnings
+
+
+def draft_from_values(template: Template, values: dict, warnings: list[str] | None = None,
+                      allow_missing: bool = False, env=None) -> Draft:
+    """Render checked values; `env` lets a batch reuse one Jinja environment."""
+    document = render_document(template, values, allow_missing=allow_missing, env=env)
+    return Draft(template, values, document, list(warnings or []))
+
+
+def draft_from_answers(template: Template, answers_file: AnswersFile,
+                       allow_missing: bool = False, env=None) -> Draft:
+    values, warnings = check_answers(template, answers_file, allow_missing)
+    return draft_from_values(template, values, warnings, allow_missing, env)
 
 
 def format_for(output: str | None, explicit: str | None) -> str:
@@ -70,27 +83,13 @@ def resolve_style(template: Template) -> str | Path:
 def document_bytes(draft: Draft, fmt: str, reference_docx: Path | None = None) -> tuple[bytes,
                                                                                       list[str]]:
     """Serialise a draft; docx machinery is imported only when asked for."""
-    if fmt == "md":
-        from drafter.writers.text import to_markdown
-
-        return to_markdown(draft.document).encode("utf-8"), []
-    if fmt == "txt":
-        from drafter.writers.text import to_text
-
-        return to_text(draft.document).encode("utf-8"), []
-    import io
-
-    from drafter.styles import load_profile
-    from drafter.writers.docx import write_docx
-
-    profile = load_profile(resolve_style(draft.template))
-    stream = io.BytesIO()
-    reference = reference_docx or draft.template.reference_docx
-    notes = write_docx(
+    if fmt != "docx":
+        return serialise(draft.document, fmt)
+    return serialise(
         draft.document,
-        stream,
-        profile,
-        reference_docx=reference,
+        fmt,
+        style=resolve_style(draft.template),
+        reference_docx=reference_docx or draft.template.reference_docx,
         properties={
             "title": draft.document.title,
             "author": draft.document.author,
@@ -98,6 +97,29 @@ def document_bytes(draft: Draft, fmt: str, reference_docx: Path | None = None) -
             "keywords": draft.template.organisation,
         },
     )
+
+
+def serialise(document: Document, fmt: str, style: str | Path = "gongwen",
+              reference_docx: Path | None = None, properties: dict | None = None
+              ) -> tuple[bytes, list[str]]:
+    """Any Document (rendered or read from text) as bytes in one of FORMATS, plus notes."""
+    if fmt == "md":
+        from drafter.writers.text import to_markdown
+
+        return to_markdown(document).encode("utf-8"), []
+    if fmt == "txt":
+        from drafter.writers.text import to_text
+
+        return to_text(document).encode("utf-8"), []
+    import io
+
+    from drafter.styles import load_profile
+    from drafter.writers.docx import write_docx
+
+    profile = load_profile(style)
+    stream = io.BytesIO()
+    notes = write_docx(document, stream, profile, reference_docx=reference_docx,
+                       properties=properties)
     return stream.getvalue(), list(notes or [])
 
 
@@ -107,7 +129,8 @@ def default_output(draft: Draft, fmt: str, out_dir: Path | None = None) -> Path:
 
 
 def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool = False,
-                reference_docx: Path | None = None) -> tuple[Path | None, list[str]]:
+                reference_docx: Path | None = None, out_dir: Path | None = None
+                ) -> tuple[Path | None, list[str]]:
     """Write the draft to a file atomically, or to stdout for text formats ('-')."""
     if output == "-":
         if fmt == "docx":
@@ -116,7 +139,7 @@ def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool =
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return None, notes
-    path = Path(output) if output else default_output(draft, fmt)
+    path = Path(output) if output else default_output(draft, fmt, out_dir)
     check_target(path, force)
     data, notes = document_bytes(draft, fmt, reference_docx)
     atomic_write(path, lambda stream: stream.write(data), force=force)
@@ -126,10 +149,11 @@ def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool =
 def render_file(template_name: str, answers_path: str | Path, output: str | None = None,
                 fmt: str | None = None, force: bool = False, allow_missing: bool = False,
                 template_dirs: list[str] | None = None,
-                reference_docx: Path | None = None) -> tuple[Draft, Path | None, list[str]]:
+                reference_docx: Path | None = None, out_dir: Path | None = None
+                ) -> tuple[Draft, Path | None, list[str]]:
     """`drafter render` as a function: returns the draft, where it went, and notes."""
     fmt = format_for(output, fmt)
     template = load_template(template_name, template_dirs)
     draft = draft_from_answers(template, read_answers(answers_path), allow_missing)
-    path, notes = write_draft(draft, output, fmt, force, reference_docx)
+    path, notes = write_draft(draft, output, fmt, force, reference_docx, out_dir)
     return draft, path, notes

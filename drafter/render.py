@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from drafter.document import Block as DocBlock
 from drafter.document import Document, Kind, cn_number, parse_outline, split_spans
 from drafter.errors import MissingFactsError, Problem, SandboxError, TemplateError
+from drafter.sandbox import GuardedSandbox, memory_limit
 from drafter.templates import Template, folder_for
 
 GAP = "\ue000"  # marks an empty optional fact; its sentence is dropped
@@ -134,7 +135,33 @@ def strip_end(value: object) -> object:
     """Drop a trailing 。；， from an answer woven mid-sentence."""
     if _empty(value) or isinstance(value, Placeholder):
         return value
-    return str(value).rstrip("。；，;,. ")
+    return str(value).rstrip("。；，！？;,.!? ")
+
+
+def wan(value: object) -> object:
+    """126000 → 12.6万: how large counts read in Chinese prose; small numbers stay as they are."""
+    if _empty(value) or isinstance(value, Placeholder) or isinstance(value, bool):
+        return value
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    if abs(number) < 10_000:
+        return str(number)
+    unit, divisor = ("亿", 100_000_000) if abs(number) >= 100_000_000 else ("万", 10_000)
+    text = f"{number / divisor:.2f}".rstrip("0").rstrip(".")
+    return text + unit
+
+
+class Paragraphs(str):
+    """An answer whose line breaks are meant as paragraph breaks (see the `paragraphs` filter)."""
+
+
+def paragraphs(value: object) -> object:
+    """Keep a multi-paragraph answer's paragraphs: place it on a line of its own in the outline."""
+    if _empty(value) or isinstance(value, Placeholder):
+        return value
+    return Paragraphs(str(value))
 
 
 def finalize(value: object) -> object:
@@ -147,6 +174,10 @@ def finalize(value: object) -> object:
         return format_date(value)
     if isinstance(value, (list, tuple)):
         return join_cn(value)
+    if isinstance(value, Paragraphs):
+        lines = [line.strip() for line in value.replace("\r", "").split("\n")]
+        return "\n\n".join(ESCAPE + line if line[:1] in ("#", "@") else line
+                           for line in lines if line)
     if isinstance(value, str):
         text = value.replace("\r", "").replace("\n", "")
         if text[:1] in ("#", "@"):
@@ -183,13 +214,8 @@ class TemplateLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(name)
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox with a bounded range()."""
-
-    def is_safe_attribute(self, obj, attr, value):
-        if attr.startswith("_"):
-            return False
-        return super().is_safe_attribute(obj, attr, value)
+class _Sandbox(GuardedSandbox):
+    """Jinja's immutable sandbox, bounded in sizes, loop steps and calls (drafter.sandbox)."""
 
 
 def _safe_range(*args: int) -> range:
@@ -212,7 +238,7 @@ def make_environment(template: Template) -> jinja2.Environment:
     )
     env.filters.update(
         date_cn=format_date, join_cn=join_cn, cn_num=cn_num, quote=quote, book=book,
-        strip_end=strip_end,
+        strip_end=strip_end, wan=wan, paragraphs=paragraphs,
     )
     env.globals.update(range=_safe_range, cn_num=cn_num, join_cn=join_cn, date_cn=format_date)
     return env
@@ -283,8 +309,10 @@ def _where(exc: BaseException, template: Template) -> tuple[str, int | None]:
 def render_markup(template: Template, context: dict, env: jinja2.Environment | None = None) -> str:
     """Run the outline through the sandbox, bounded in time and size."""
     env = env or make_environment(template)
+    if isinstance(env, GuardedSandbox):
+        env.reset_budget()
     try:
-        with _time_limit(RENDER_SECONDS, template):
+        with _time_limit(RENDER_SECONDS, template), memory_limit():
             jt = env.get_template(template.outline_name)
             pieces: list[str] = []
             size = 0
@@ -318,7 +346,9 @@ def render_markup(template: Template, context: dict, env: jinja2.Environment | N
                                      file=file, line=line)]) from None
     except RecursionError:
         raise SandboxError(f"模板 {template.id} 递归过深，已停止。") from None
-    except (TypeError, ValueError, ZeroDivisionError) as exc:
+    except MemoryError:
+        raise SandboxError(f"模板 {template.id} 占用内存过多，已停止（可能是失控的循环）。") from None
+    except (TypeError, ValueError, ArithmeticError) as exc:
         file, line = _where(exc, template)
         raise TemplateError([Problem(f"提纲运行出错：{exc}", file=file, line=line)]) from None
     return "".join(pieces)

@@ -94,3 +94,12 @@ def test_no_raw_tags_or_none_reach_the_output(core_template, tmp_path):
 def test_output_name_is_safe_for_file_systems(core_template):
     name = render_output_name(core_template, dict(FULL, org="科协/办公室:*"))
     assert name == "2024年科协_办公室__测试材料"
+
+
+def test_wan_and_paragraph_filters():
+    from drafter.render import finalize, paragraphs, wan
+
+    assert [wan(n) for n in (9999, 10000, 126000, 1234567, 250000000)] == [
+        "9999", "1万", "12.6万", "123.46万", "2.5亿"]
+    assert finalize(paragraphs("第一段。\n\n# 第二段。\n")) == "第一段。\n\n\ue001# 第二段。"
+    assert finalize("第一段。\n第二段。") == "第一段。第二段。"

@@ -1,0 +1,269 @@
+"""drafter new: answer questions in the terminal, get a draft and its answers file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+NO_TTY = (
+    "drafter new 需要在终端里逐题回答，但现在的输入不是终端（来自管道、重定向或脚本），"
+    "因此没有提问。\n"
+    "请改用：drafter render 模板 --answers 答案文件.yaml -o 输出.docx\n"
+    "或者：drafter new 模板 --defaults（不提问，按默认值和示例出稿）。"
+)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "new",
+        help="在终端逐题回答，起草一篇文稿",
+        description="在终端逐题回答问题，生成文稿，并在文稿旁保存答案文件（明年可直接沿用）。"
+                    "中途按 Ctrl-C 退出不会丢失已答内容，下次运行可接着填写。",
+    )
+    p.add_argument("template", nargs="?", metavar="模板",
+                   help="模板编号（如 kexie）或模板文件夹路径；不写则从列表中选择")
+    p.add_argument("-o", "--output", metavar="输出文件",
+                   help="输出文件名；不写则按模板规定命名，保存在当前文件夹")
+    p.add_argument("--format", "-f", choices=("docx", "md", "txt"), help="输出格式（默认按文件名判断）")
+    p.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件和答案文件")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="必填内容缺失时仍然出稿，缺项以【待补充：…】醒目标出")
+    p.add_argument("--answers", "-a", metavar="去年的答案文件",
+                   help="用这个答案文件预先填好每一题（年份题默认为今年），逐题确认或修改")
+    p.add_argument("--defaults", action="store_true",
+                   help="不提问，按默认值和示例直接出稿（缺项以【待补充：…】标出），可在无终端时使用")
+    p.add_argument("--template-dir", action="append", metavar="文件夹",
+                   help="另外查找模板的文件夹，可多次使用")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from drafter.errors import UserError
+
+    if not args.defaults and not sys.stdin.isatty():
+        raise UserError(NO_TTY)
+    if args.defaults and not args.template and not sys.stdin.isatty():
+        raise UserError("使用 --defaults 时请写明模板，例如：drafter new kexie --defaults。"
+                        "可用 drafter templates list 查看全部模板。")
+    session = _Session(args)
+    return session.run()
+
+
+class _Session:
+    """One `drafter new` run: pick, ask, render, save; the resume file covers every step."""
+
+    def __init__(self, args) -> None:
+        self.args = args
+        self.asker = None
+        self.template = None
+        self.resume_path = None
+        self.save_failed = False
+        self.hung_up = False
+
+    def run(self) -> int:
+        from drafter.pipeline import format_for
+        from drafter.templates import load_template
+
+        args = self.args
+        fmt = format_for(args.output, args.format)
+        interactive = not args.defaults
+        if interactive or not args.template:
+            from drafter.interview import TerminalAsker
+
+            self.asker = TerminalAsker()
+        try:
+            name = args.template or self.asker.pick_template(_template_entries(args.template_dir))
+        except (KeyboardInterrupt, EOFError):
+            return _cancelled("已取消，没有保存任何内容。")
+        self.template = load_template(name, args.template_dir)
+        self._check_explicit_targets(fmt)
+        last = self._last_answers()
+        if interactive:
+            values = self._interview(last)
+            if values is None:
+                return 129 if self.hung_up else 130
+        else:
+            from drafter.interview import DefaultAnswers, Questionnaire
+
+            values = Questionnaire(self.template, DefaultAnswers(), last=last).run()
+        return self._render(values, fmt, allow_missing=args.allow_missing or args.defaults)
+
+    # -- before asking ------------------------------------------------------------------
+
+    def _check_explicit_targets(self, fmt: str) -> None:
+        """Refuse an existing -o target before the user spends time answering."""
+        from drafter.output import check_target
+
+        output = self.args.output
+        if output and output != "-":
+            check_target(Path(output), self.args.force)
+            check_target(answers_path_for(Path(output)), self.args.force)
+
+    def _last_answers(self) -> dict | None:
+        if not self.args.answers:
+            return None
+        from drafter.answers import read_answers
+
+        last = read_answers(self.args.answers)
+        if last.template_id and last.template_id not in self.template.chain_ids:
+            print(f"提示：{last.path} 是为模板“{last.template_id}”填写的，现用模板"
+                  f"“{self.template.id}”，同名的题目仍会预先填好，请逐题核对。", file=sys.stderr)
+        return last.values
+
+    # -- asking -------------------------------------------------------------------------
+
+    def _interview(self, last: dict | None) -> dict | None:
+        """The questionnaire with resume; None when the user left it (already reported)."""
+        import signal
+
+        from drafter import resume
+        from drafter.interview import Questionnaire
+
+        template, asker = self.template, self.asker
+        self.resume_path = resume.resume_path(template.id)
+        values: dict = {}
+        previous = _catch_hangup(signal)
+        try:
+            saved = resume.load(template)
+            if saved is not None and saved.notice:
+                asker.warn(saved.notice)
+            elif saved is not None and saved.values:
+                if saved.dropped:
+                    asker.warn(f"注意：模板已更新，以下答案不再符合要求，需要重新回答："
+                               f"{'、'.join(saved.dropped)}。")
+                if asker.offer_resume(len(saved.values), saved.saved_at, saved.path):
+                    values = saved.values
+            asker.say(f"\n{template.title}", "bold")
+            asker.say("逐题回答即可；随时可按 Ctrl-C 退出，已答内容会保存，下次接着填写。",
+                      "fg:ansibrightblack")
+            questionnaire = Questionnaire(template, asker, on_answer=self._save, last=last)
+            return questionnaire.run(values)
+        except (KeyboardInterrupt, EOFError) as exc:
+            self.hung_up = isinstance(exc, _HangUp)
+            self._report_interrupt()
+            return None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGHUP, previous)
+
+    def _save(self, values: dict) -> None:
+        """After every answer; a state folder we cannot write is said once, not fatal."""
+        from drafter import resume
+        from drafter.errors import OutputError
+
+        try:
+            resume.save(self.template, values)
+        except (OutputError, OSError) as exc:
+            if not self.save_failed:
+                self.save_failed = True
+                self.asker.warn(f"注意：无法保存中途答案（{exc}），中断后将无法接着填写。"
+                                f"可设置环境变量 {resume.ENV_VAR} 指定一个可写的文件夹。")
+
+    def _report_interrupt(self) -> None:
+        template_id = self.template.id
+        if self.resume_path is not None and self.resume_path.is_file() and not self.save_failed:
+            message = (f"\n问卷已中断。已回答的内容保存在：{self.resume_path}\n"
+                       f"再次运行 drafter new {template_id} 即可接着填写；"
+                       f"也可以修改该文件后用 drafter render {template_id} --answers 该文件 出稿。")
+        else:
+            message = "\n问卷已中断，尚未回答任何问题，没有需要保存的内容。"
+        try:
+            print(message, file=sys.stderr)
+        except OSError:  # the terminal is gone (SIGHUP); the answers are safe on disk
+            pass
+
+    # -- after asking -------------------------------------------------------------------
+
+    def _render(self, values: dict, fmt: str, allow_missing: bool) -> int:
+        from drafter.errors import UserError
+
+        try:
+            return self._write(values, fmt, allow_missing)
+        except UserError as exc:
+            if self.resume_path is None or not self.resume_path.is_file():
+                raise
+            tid = self.template.id
+            kept = UserError(f"{exc.message}\n已回答的内容仍保存在 {self.resume_path}：再次运行 "
+                             f"drafter new {tid} 可接着修改；或用 drafter render {tid} --answers "
+                             f"{self.resume_path} 出稿。")
+            kept.exit_code = exc.exit_code
+            raise kept from None
+
+    def _write(self, values: dict, fmt: str, allow_missing: bool) -> int:
+        import datetime as dt
+
+        from drafter import resume
+        from drafter.answers import AnswersFile, dump_answers
+        from drafter.measure import report
+        from drafter.output import atomic_write_text, check_target
+        from drafter.pipeline import default_output, draft_from_answers, write_draft
+
+        args, template = self.args, self.template
+        draft = draft_from_answers(template, AnswersFile("（问卷）", template.id, template.version,
+                                                         values), allow_missing)
+        to_screen = args.output == "-"
+        output = default_output(draft, fmt) if not args.output or to_screen else Path(args.output)
+        answers_path = answers_path_for(output)
+        if not to_screen:
+            check_target(output, args.force)
+        check_target(answers_path, args.force)
+        path, notes = write_draft(draft, "-" if to_screen else output, fmt, args.force)
+        stamp = dt.date.today().isoformat()
+        atomic_write_text(answers_path, dump_answers(template, values,
+                                                     header=f"{stamp} 由 drafter new 保存"),
+                          force=args.force)
+        if not args.defaults:
+            resume.discard(template.id)
+        info = sys.stderr if path is None else sys.stdout
+        for warning in draft.warnings + notes:
+            print(f"提示：{warning}", file=sys.stderr)
+        if path is not None:
+            print(f"已生成：{path}", file=info)
+        for line in report(draft.measure, template.target_chars, template.target_minutes):
+            print(line, file=info)
+        print(f"答案已保存：{answers_path}（明年可用 drafter new {template.id} --answers "
+              f"{answers_path.name} 预先填好）", file=info)
+        return 0
+
+
+def answers_path_for(output: Path) -> Path:
+    """`材料.docx` → `材料.answers.yaml`, beside the draft."""
+    return output.with_name(f"{output.stem}.answers.yaml")
+
+
+def _template_entries(template_dirs) -> list[tuple[str, str, str]]:
+    """Every template found, with title and description; broken ones say so."""
+    from drafter.errors import UserError
+    from drafter.templates import discover, load_template
+
+    entries = []
+    for template_id, (folder, _source) in sorted(discover(template_dirs).items()):
+        try:
+            template = load_template(str(folder), template_dirs)
+        except UserError:
+            entries.append((template_id, f"{template_id}（模板有误，请用 drafter check 检查）", ""))
+            continue
+        entries.append((template.id, template.title, template.description))
+    if not entries:
+        raise UserError("没有找到任何模板。请用 --template-dir 指明模板文件夹，或重新安装 drafter。")
+    return entries
+
+
+class _HangUp(KeyboardInterrupt):
+    """The terminal closed. A KeyboardInterrupt so prompt_toolkit's event loop lets it through."""
+
+
+def _catch_hangup(signal):
+    """Turn SIGHUP into _HangUp; return the previous handler (None where there is no SIGHUP)."""
+    if not hasattr(signal, "SIGHUP"):
+        return None
+
+    def hang_up(signum, frame):
+        raise _HangUp
+
+    return signal.signal(signal.SIGHUP, hang_up)
+
+
+def _cancelled(message: str) -> int:
+    print(f"\n{message}", file=sys.stderr)
+    return 130

@@ -1,0 +1,417 @@
+"""The questionnaire: walks a template's questions and asks them, nothing else.
+
+`Questionnaire` is the order of questions (groups, `when`, defaults, review);
+an asker does the asking: `TerminalAsker` in a terminal with questionary,
+`DefaultAnswers` without one. Every question's validation is `Question.check`,
+so a typed answer and an answers file are judged by the same rules. Saving is
+the caller's `on_answer`, called after every single answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from drafter.expressions import default_for, is_asked
+from drafter.questions import Question
+from drafter.templates import Template
+
+RENDER = "\0render"  # the review screen's "done" choice; never a question name
+SUMMARY_WIDTH = 28
+
+
+class Asker(Protocol):
+    def heading(self, group: str) -> None: ...
+
+    def ask(self, question: Question, default: object) -> object: ...
+
+    def review(self, template: Template, values: dict) -> str: ...
+
+
+def prefilled_default(question: Question, answers: dict, last: dict | None) -> object:
+    """What the question starts with: last year's answer if given, else the template default.
+
+    A year question follows the calendar, not last year's file.
+    """
+    if last is not None:
+        if question.type == "year":
+            return dt.date.today().year
+        if question.name in last:
+            value, error = question.check(last[question.name])
+            if not error:
+                return value
+    return default_for(question, answers)
+
+
+@dataclass
+class Questionnaire:
+    """The flow of `drafter new`: ask what is unanswered, then review until done."""
+
+    template: Template
+    asker: Asker
+    on_answer: Callable[[dict], object] = lambda values: None
+    last: dict | None = None  # last year's answers (raw), pre-filled as defaults
+    _group: str = field(default="", init=False)
+
+    def run(self, values: dict | None = None) -> dict:
+        """Return every applicable answer; `values` holds answers already given (resume)."""
+        values = dict(values or {})
+        while True:
+            self.fill(values)
+            name = self.asker.review(self.template, values)
+            if name == RENDER:
+                return values
+            question = self.template.question(name)
+            if question is None:
+                continue
+            values[name] = self.asker.ask(question, values.get(name))
+            self.on_answer(values)
+
+    def fill(self, values: dict) -> None:
+        """Ask each question that applies and has no answer yet, in template order."""
+        for question in self.template.questions:
+            if not is_asked(question, values):
+                if question.name in values:  # a changed answer made it irrelevant
+                    del values[question.name]
+                    self.on_answer(values)
+                continue
+            if question.name in values:
+                continue
+            if question.group and question.group != self._group:
+                self.asker.heading(question.group)
+                self._group = question.group
+            default = prefilled_default(question, values, self.last)
+            values[question.name] = self.asker.ask(question, default)
+            self.on_answer(values)
+
+
+class DefaultAnswers:
+    """Answers every question with its default, else its example: what a newcomer sees."""
+
+    def heading(self, group: str) -> None:
+        pass
+
+    def ask(self, question: Question, default: object) -> object:
+        for candidate in (default, question.example):
+            if question.is_empty(candidate):
+                continue
+            value, error = question.check(candidate)
+            if not error:
+                return value
+        return None
+
+    def review(self, template: Template, values: dict) -> str:
+        return RENDER
+
+
+def display(question: Question, value: object) -> str:
+    """An answer as one short line for the review screen."""
+    if question.is_empty(value):
+        return "（未填）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, list):
+        items = [question.choice_label(v) if question.choices else str(v) for v in value]
+        text = "、".join(items)
+    elif question.choices:
+        text = question.choice_label(str(value))
+    else:
+        text = str(value)
+    lines = text.split("\n")
+    text = lines[0] + ("……" if len(lines) > 1 else "")
+    return text if len(text) <= SUMMARY_WIDTH else text[: SUMMARY_WIDTH - 1] + "…"
+
+
+def as_text(question: Question, value: object) -> str:
+    """A value as the text a prompt starts with."""
+    if question.is_empty(value):
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def type_hint(question: Question) -> str:
+    """How to answer this type, said once under the question."""
+    q = question
+    if q.type in ("int", "year"):
+        if q.min is not None and q.max is not None:
+            return f"填写 {q.min}～{q.max} 之间的整数。"
+        if q.type == "year":
+            return f"填写四位年份，例如 {dt.date.today().year}。"
+        return "填写整数，例如 12。"
+    hints = {
+        "textarea": "可以写多行。写完后按 Esc 再按 Enter 结束（或 Alt+Enter）。",
+        "bool": "按 y 表示“是”，按 n 表示“否”；直接回车取默认。",
+        "choice": "用 ↑↓ 方向键选择，回车确认。",
+        "multichoice": "用 ↑↓ 移动，空格键选中或取消，回车确认。",
+        "list": "逐项填写，每项回车确认；在空白的一项上直接回车即结束。",
+        "date": "例如 2024-05-08 或 2024年5月8日。",
+    }
+    return hints.get(q.type, "")
+
+
+def _load_proofreader() -> Callable[[str], list] | None:
+    """The proofreading rules, if this installation has them yet."""
+    try:
+        from drafter.check import check_answer
+    except ImportError:
+        return None
+    return check_answer
+
+
+_NOT_CHOSEN = object()
+STYLE_RULES = [
+    ("qmark", "fg:ansigreen bold"),
+    ("question", "bold"),
+    ("answer", "fg:ansicyan"),
+    ("instruction", "fg:ansibrightblack"),
+    ("pointer", "fg:ansicyan bold"),
+    ("highlighted", "fg:ansicyan bold"),
+    ("selected", "fg:ansicyan"),
+    ("separator", "fg:ansibrightblack"),
+    ("placeholder", "fg:ansibrightblack"),
+    ("validation-toolbar", "fg:ansired bold noreverse"),
+]
+
+
+class TerminalAsker:
+    """Asks in a terminal with questionary; Ctrl-C raises KeyboardInterrupt, Ctrl-D EOFError."""
+
+    def __init__(self) -> None:
+        import questionary
+        from prompt_toolkit.styles import Style
+
+        self.qy = questionary
+        self.style = Style(STYLE_RULES)
+        self.proofread = _load_proofreader()
+
+    # -- output -------------------------------------------------------------------------
+
+    def say(self, text: str, style: str = "") -> None:
+        self.qy.print(text, style=style or None)
+
+    def heading(self, group: str) -> None:
+        self.say(f"\n【{group}】", "bold fg:ansiyellow")
+
+    def warn(self, text: str) -> None:
+        self.say(text, "fg:ansiyellow")
+
+    def _answered(self, text: str) -> None:
+        self.say(f"› {text}", "fg:ansicyan")
+
+    def _intro(self, question: Question, default: object) -> None:
+        mark = "（必填）" if question.required else ""
+        self.qy.print(f"? {question.title}{mark}", style="bold")
+        lines = question.help.strip().split("\n") if question.help.strip() else []
+        hint = type_hint(question)
+        if hint:
+            lines.append(hint)
+        example = question.example
+        if example is not None and not question.is_empty(default) and question.type not in (
+            "choice", "multichoice", "bool"
+        ):
+            lines.append(f"例如：{as_text(question, example)}")
+        for line in lines:
+            self.say(f"  {line}", "fg:ansibrightblack")
+
+    # -- asking -------------------------------------------------------------------------
+
+    def ask(self, question: Question, default: object) -> object:
+        self._intro(question, default)
+        ask = {
+            "bool": self._bool,
+            "choice": self._choice,
+            "multichoice": self._multichoice,
+            "list": self._list,
+        }.get(question.type, self._text)
+        value = ask(question, default)
+        self._proofread(value)
+        return value
+
+    def _verdict(self, question: Question) -> Callable[[object], bool | str]:
+        def verdict(raw: object) -> bool | str:
+            _, error = question.check(raw)
+            return error or True
+
+        return verdict
+
+    def _prompt_text(self, question: Question, default: str, validate, multiline: bool = False,
+                     placeholder: str = "") -> str:
+        from prompt_toolkit.formatted_text import FormattedText
+
+        extra = {}
+        if placeholder and not default:
+            extra["placeholder"] = FormattedText([("class:placeholder", placeholder)])
+        prompt = self.qy.text(
+            "", qmark="›", default=default, validate=validate, multiline=multiline,
+            instruction="\n " if multiline else "", style=self.style,
+            validate_while_typing=False, **extra,
+        )
+        return prompt.unsafe_ask()
+
+    def _text(self, question: Question, default: object) -> object:
+        example = "" if question.example is None else f"例如：{as_text(question, question.example)}"
+        raw = self._prompt_text(question, as_text(question, default), self._verdict(question),
+                                multiline=question.type == "textarea", placeholder=example)
+        value, _ = question.check(raw)
+        return value
+
+    def _with_eof(self, prompt):
+        """Ctrl-D leaves list prompts too, as it does a text prompt."""
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        bindings = KeyBindings()
+
+        @bindings.add("c-d", eager=True)
+        def _(event) -> None:
+            event.app.exit(exception=EOFError)
+
+        app = prompt.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+        return prompt
+
+    def _bool(self, question: Question, default: object) -> bool:
+        value, _ = question.check(default)
+        start = value if isinstance(value, bool) else False
+        answer = self._with_eof(self.qy.confirm(
+            "", qmark="›", default=start, auto_enter=True,
+            instruction=f"（y 是 / n 否，默认{'是' if start else '否'}）", style=self.style,
+            erase_when_done=True,
+        )).unsafe_ask()
+        self._answered("是" if answer else "否")
+        return bool(answer)
+
+    def _choice(self, question: Question, default: object) -> object:
+        Choice = self.qy.Choice
+        choices = [Choice(c.label, value=c.value) for c in question.choices]
+        if not question.required:
+            choices.append(Choice("（不选）", value=_NOT_CHOSEN))
+        value, _ = question.check(default)
+        start = value if value in [c.value for c in question.choices] else None
+        answer = self._with_eof(self.qy.select(
+            "", qmark="›", choices=choices, default=start, instruction=" ", style=self.style,
+            erase_when_done=True,
+        )).unsafe_ask()
+        if answer is _NOT_CHOSEN:
+            self._answered("（不选）")
+            return None
+        self._answered(question.choice_label(answer))
+        return answer
+
+    def _multichoice(self, question: Question, default: object) -> list | None:
+        Choice = self.qy.Choice
+        chosen, _ = question.check(default)
+        chosen = chosen or []
+        choices = [Choice(c.label, value=c.value, checked=c.value in chosen)
+                   for c in question.choices]
+        answer = self._with_eof(self.qy.checkbox(
+            "", qmark="›", choices=choices, validate=self._verdict(question), instruction=" ",
+            style=self.style, erase_when_done=True,
+        )).unsafe_ask()
+        value, _ = question.check(answer)
+        self._answered(display(question, value) if value else "（未选）")
+        return value
+
+    def _list(self, question: Question, default: object) -> list | None:
+        start, _ = question.check(default)
+        items: list[str] = list(start or [])
+        while True:
+            result: list[str] = []
+            for number in range(1, 10_000):
+                prefilled = items[number - 1] if number <= len(items) else ""
+                item_question = Question(name=question.name, type="text", max_length=(
+                    question.max_length))
+                raw = self._prompt_text(item_question, prefilled,
+                                        self._item_verdict(item_question),
+                                        placeholder="（直接回车结束）")
+                item, _ = item_question.check(raw)
+                if item is None:
+                    break
+                result.append(item)
+            value, error = question.check(result)
+            if not error:
+                return value
+            self.warn(f"  {error}请重新填写这一清单。")
+            items = result
+
+    def _item_verdict(self, item_question: Question) -> Callable[[str], bool | str]:
+        def verdict(raw: str) -> bool | str:
+            if not raw.strip():
+                return True
+            _, error = item_question.check(raw)
+            return error or True
+
+        return verdict
+
+    def _proofread(self, value: object) -> None:
+        """Warn under the answer about wording the proofreading rules flag; never block."""
+        if self.proofread is None:
+            return
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if not isinstance(text, str) or not text.strip():
+                continue
+            for finding in self.proofread(text):
+                suggestion = f"，建议改为“{finding.suggestion}”" if finding.suggestion else ""
+                reason = f"（{finding.reason}）" if finding.reason else ""
+                self.warn(f"  注意：“{finding.text}”{suggestion}{reason}。可在最后检查时修改。")
+
+    # -- whole screens ------------------------------------------------------------------
+
+    def review(self, template: Template, values: dict) -> str:
+        Choice, Separator = self.qy.Choice, self.qy.Separator
+        choices: list = [Choice("✔ 答案无误，生成文稿", value=RENDER)]
+        group = None
+        for question in template.questions:
+            if question.name not in values:
+                continue
+            if question.group and question.group != group:
+                choices.append(Separator(f"【{question.group}】"))
+                group = question.group
+            summary = display(question, values[question.name])
+            choices.append(Choice(f"{question.title}：{summary}", value=question.name))
+        self.say("\n请检查全部答案。选中某一项回车即可修改；确认无误后选“生成文稿”。", "bold")
+        answer = self._with_eof(self.qy.select(
+            "", qmark="›", choices=choices, default=choices[0], instruction=" ",
+            style=self.style, erase_when_done=True,
+        )).unsafe_ask()
+        if answer == RENDER:
+            self._answered("生成文稿")
+        else:
+            question = template.question(answer)
+            self._answered(f"修改“{question.title if question else answer}”")
+        return answer
+
+    def pick_template(self, entries: list[tuple[str, str, str]]) -> str:
+        """entries: (id, title, description); the description shows under the highlighted one."""
+        Choice = self.qy.Choice
+        choices = [Choice(f"{title}（{tid}）", value=tid, description=description or None)
+                   for tid, title, description in entries]
+        self.say("? 请选择模板", "bold")
+        self.say("  用 ↑↓ 方向键选择，回车确认。", "fg:ansibrightblack")
+        answer = self._with_eof(self.qy.select(
+            "", qmark="›", choices=choices, instruction=" ", style=self.style,
+            erase_when_done=True,
+        )).unsafe_ask()
+        title = next(title for tid, title, _ in entries if tid == answer)
+        self._answered(title)
+        return answer
+
+    def offer_resume(self, count: int, saved_at: dt.datetime, path: object) -> bool:
+        self.say(f"? 发现上次未填完的问卷：已答 {count} 题，保存于 {saved_at:%Y-%m-%d %H:%M}"
+                 f"（{path}）。", "bold")
+        self.say("  接着填写吗？选“否”则从头开始（上次的答案会在回答第一题后被替换）。",
+                 "fg:ansibrightblack")
+        answer = self._with_eof(self.qy.confirm(
+            "", qmark="›", default=True, auto_enter=True, instruction="（y 接着填 / n 从头开始，默认接着填）",
+            style=self.style, erase_when_done=True,
+        )).unsafe_ask()
+        self._answered("接着填写" if answer else "从头开始")
+        return bool(answer)

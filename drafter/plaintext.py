@@ -1,0 +1,299 @@
+"""Plain text and Markdown a person already wrote → outline markup → Document.
+
+This is what `drafter format` lays out. Offices type their structure by hand
+(一、… （一）… 1. … （1）…), so those lines become headings at the right level
+with the typed number removed: the writer renumbers, which also repairs a
+sequence like 一、二、四、. The first short line becomes the title, a paragraph
+starting with 总之 opens the closing, and a trailing date line (with the
+signature line just above it) becomes the 落款. The light markup of
+drafter.document (#, ##, @署名 …) is accepted as is, and so is the Markdown our
+own writer produces.
+
+Paragraphs: a blank line, an indented line (full-width or two spaces) or a
+line after one that ends a sentence starts a new paragraph; other lines are
+hard wraps and are joined. Text pasted one paragraph per line therefore keeps
+its paragraphs, and wrapped text is re-flowed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from drafter.document import Document, parse_outline
+from drafter.errors import UserError
+
+_CN = "一二三四五六七八九十"
+# Heading numbers as typed, by level. Level 3 must not take "1.5万" or "2024.": one or two
+# digits, then a dot or 、 not followed by another digit.
+_NUMBERED = (
+    (1, re.compile(rf"^[{_CN}]{{1,3}}\s*[、．.]\s*")),
+    (2, re.compile(rf"^[（(]\s*[{_CN}]{{1,3}}\s*[）)]\s*[、，,]?\s*")),
+    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)\s*")),
+    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*[、，,]?\s*")),
+)
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_RIGHT_ALIGNED = re.compile(r'^<p\s+align="?right"?\s*>(.*)</p>$', re.IGNORECASE)
+_DATE = re.compile(
+    r"^[（(]?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)[）)]?$"
+)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LIST_MARK = re.compile(r"^(?:[-*+]|>)\s+")
+_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_INDENT = ("\u3000", "  ", "\t")
+_SENTENCE_END = "。！？；：…!?;:"
+_CLOSERS = "”’」』）》】)\"'"
+_SENTENCE_BREAK = re.compile(r"[。！？!?]")
+_CLOSING_WORDS = ("总之", "综上所述", "总而言之")
+
+MAX_HEADING = 60  # characters a heading line may have after its number
+MAX_TITLE = 60
+MAX_SIGNATURE = 30
+
+
+def heading_level(line: str) -> tuple[int, str]:
+    """(level, text without the typed number) for a numbered line, else (0, line)."""
+    for level, pattern in _NUMBERED:
+        match = pattern.match(line)
+        if match and match.end() < len(line):
+            return level, line[match.end():].strip()
+    return 0, line
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def _split_heading(text: str) -> tuple[str, str] | None:
+    """A numbered line as (heading, run-in body); None if it reads as an ordinary paragraph.
+
+    公文 often runs the body on after a level-2 or level-3 heading: “（一）强化引领。县科协……”.
+    """
+    if len(text) <= MAX_HEADING and not _SENTENCE_BREAK.search(text.rstrip(_CLOSERS)[:-1]):
+        return text, ""
+    match = _SENTENCE_BREAK.search(text)
+    if match and match.end() <= MAX_HEADING:
+        end = match.end()
+        while end < len(text) and text[end] in _CLOSERS:
+            end += 1
+        return text[:end], text[end:].strip()
+    return None
+
+
+def _clean_markdown(line: str) -> str:
+    """Inline Markdown that has no place in a 公文: emphasis, links, list marks, line breaks."""
+    line = _LINK.sub(r"\1", line)
+    line = re.sub(r"<br\s*/?>", "", line, flags=re.IGNORECASE)
+    for mark in ("**", "__"):
+        line = line.replace(mark, "")
+    return _LIST_MARK.sub("", line)
+
+
+def _is_title(line: str) -> bool:
+    return (len(line) <= MAX_TITLE and not _ends_sentence(line)
+            and not line.endswith(("，", ",")) and not line.startswith(("#", "@")))
+
+
+def _is_signature(line: str) -> bool:
+    return len(line) <= MAX_SIGNATURE and not re.search(r"[。，；：！？,;:!?]", line)
+
+
+def _escape(text: str) -> str:
+    """Keep text that happens to start with # or @ from being read as markup."""
+    return "\u200b" + text if text[:1] in ("#", "@") else text
+
+
+def to_markup(text: str, markdown: bool = False) -> str:
+    """Plain text (or Markdown) as drafter outline markup."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[str] = []
+    kinds: list[str] = []  # parallel to out: what each emitted line is
+    prev_raw = ""  # previous source line, as typed ('' after a blank line)
+    in_fence = False
+    seen_content = False
+    closing = False
+
+    def emit(line: str, kind: str) -> None:
+        if kind in ("para-start", "heading", "title", "directive", "subtitle") and out and out[-1]:
+            out.append("")
+            kinds.append("blank")
+        out.append(line)
+        kinds.append(kind)
+
+    for raw in lines:
+        raw = raw.rstrip()
+        if markdown and raw.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            prev_raw = ""
+            continue
+        indented = raw.startswith(_INDENT)
+        line = raw.strip().strip("\u3000").strip()
+        if not line or (markdown and not in_fence and _RULE.match(line)):
+            if out and out[-1]:
+                out.append("")
+                kinds.append("blank")
+            prev_raw = ""
+            continue
+        if markdown and not in_fence:
+            right = _RIGHT_ALIGNED.match(line)
+            if right:
+                body = _clean_markdown(right.group(1)).strip()
+                directive = "@日期" if _DATE.match(body) else "@署名"
+                emit(f"{directive} {body}", "directive")
+                prev_raw = raw
+                seen_content = True
+                continue
+            md = _MD_HEADING.match(line)
+            if md:
+                hashes, body = md.groups()
+                body = _clean_markdown(body).strip()
+                if len(hashes) == 1:
+                    emit(f"# {body}", "title")
+                else:
+                    level = min(len(hashes) - 1, 4)
+                    emit(f"{'#' * (level + 1)} {heading_level(body)[1]}", "heading")
+                prev_raw = raw
+                seen_content = True
+                continue
+            if (kinds and kinds[-1] in ("title", "blank") and "title" in kinds[-2:]
+                    and len(line) > 2 and line[0] == line[-1] == "*"):
+                emit(f"@副标题 {line.strip('*').strip()}", "subtitle")
+                prev_raw = raw
+                continue
+            line = _clean_markdown(line).strip()
+            if not line:
+                continue
+        if line.startswith(("#", "@")):
+            emit(line, "directive" if line.startswith("@") else "heading")
+            if line.startswith("@结尾"):
+                closing = True
+            prev_raw = raw
+            seen_content = True
+            continue
+
+        level, body = heading_level(line)
+        split = _split_heading(body) if level else None
+        if split:
+            heading, rest = split
+            emit(f"{'#' * (level + 1)} {heading}", "heading")
+            if rest:
+                emit(_escape(rest), "para-start")
+            prev_raw = raw
+            seen_content = True
+            continue
+        if not seen_content and _is_title(line):
+            emit(f"# {line}", "title")
+            prev_raw = raw
+            seen_content = True
+            continue
+        if (kinds and "title" in kinds[-2:] and len(line) <= MAX_TITLE
+                and (line.startswith(("——", "—", "--")) or (line[0] in "（(" and line[-1] in "）)"))):
+            emit(f"@副标题 {line}", "subtitle")
+            prev_raw = raw
+            continue
+        if not closing and line.startswith(_CLOSING_WORDS):
+            emit("@结尾", "directive")
+            closing = True
+            emit(_escape(line), "para-start")
+            prev_raw = raw
+            seen_content = True
+            continue
+        starts = (not prev_raw or indented or _ends_sentence(prev_raw.strip())
+                  or (kinds and kinds[-1] not in ("para-start", "para")) or bool(_DATE.match(line)))
+        emit(_escape(line), "para-start" if starts else "para")
+        prev_raw = raw
+        seen_content = True
+
+    _mark_signature(out, kinds)
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def _mark_signature(out: list[str], kinds: list[str]) -> None:
+    """A date as the last line, and a short line just above it, are the 落款."""
+    filled = [i for i, line in enumerate(out) if line]
+    if not filled or kinds[filled[-1]] != "para-start":
+        return
+    last = filled[-1]
+    if not _DATE.match(out[last].lstrip("\u200b")):
+        return
+    out[last] = f"@日期 {out[last]}"
+    kinds[last] = "directive"
+    if len(filled) >= 2:
+        above = filled[-2]
+        if kinds[above] == "para-start" and _is_signature(out[above]):
+            out[above] = f"@署名 {out[above].lstrip(chr(0x200B))}"
+            kinds[above] = "directive"
+
+
+def parse_plaintext(text: str, markdown: bool = False, author: str = "") -> Document:
+    """A Document from text the user wrote."""
+    document = parse_outline(to_markup(text, markdown), author=author)
+    return _strip_escapes(document)
+
+
+def _strip_escapes(document: Document) -> Document:
+    from dataclasses import replace
+
+    from drafter.document import split_spans
+
+    blocks = tuple(
+        replace(b, spans=split_spans(b.text.replace("\u200b", ""))) if "\u200b" in b.text else b
+        for b in document.blocks
+    )
+    return Document(blocks, author=document.author)
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Text and the encoding it was read in: UTF-8 (with or without BOM), UTF-16 with BOM,
+    else GB18030, which is what Notepad on a Chinese Windows saves as “ANSI”."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        first_error = exc
+    try:
+        return data.decode("gb18030"), "GB18030"
+    except UnicodeDecodeError:
+        line = data[: first_error.start].count(b"\n") + 1
+        raise UserError(
+            f"{name} 既不是 UTF-8 也不是 GBK 编码（第 {line} 行附近）。"
+            "请在编辑器中另存为 UTF-8 后再试。"
+        ) from None
+
+
+def read_source(path: Path | str) -> tuple[Document, list[str]]:
+    """Read a .txt or .md file (or '-' for standard input) into a Document, with notes."""
+    import sys
+
+    notes: list[str] = []
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        name, markdown = "标准输入", False
+    else:
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".docx":
+            raise UserError(f"{path} 是 Word 文档。drafter format 排版纯文本或 Markdown："
+                            "请在 Word/WPS 中“另存为”纯文本（.txt）后再试。")
+        if suffix not in (".txt", ".md", ".markdown", ".text", ""):
+            raise UserError(f"无法识别 {path} 的格式。drafter format 接受 .txt 或 .md 文件。")
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UserError(f"找不到原稿文件：{path}。请检查路径是否正确。") from None
+        except IsADirectoryError:
+            raise UserError(f"原稿应当是文件，但 {path} 是一个文件夹。") from None
+        except PermissionError:
+            raise UserError(f"没有权限读取原稿：{path}。") from None
+        name, markdown = str(path), suffix in (".md", ".markdown")
+    text, encoding = decode_text(data, name)
+    if encoding == "GB18030":
+        notes.append(f"{name} 不是 UTF-8 编码，已按 GBK（GB18030）读取。")
+    document = parse_plaintext(text, markdown=markdown)
+    if not document.blocks:
+        raise UserError(f"{name} 中没有文字，未生成文稿。")
+    return document, notes

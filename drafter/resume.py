@@ -1,0 +1,103 @@
+"""Resume files: the partial answers of an interrupted questionnaire.
+
+Written atomically after every answer, so Ctrl-C, Ctrl-D or a closed terminal
+can never lose more than the question being typed. A resume file is an ordinary
+answers file (same YAML as `drafter new` saves next to the output), so a user
+can also edit it and feed it to `drafter render`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.answers import dump_answers, read_answers
+from drafter.errors import UserError
+from drafter.output import atomic_write_text
+from drafter.templates import Template
+
+ENV_VAR = "DRAFTER_STATE_DIR"
+
+
+def state_dir() -> Path:
+    """drafter's per-user state folder, by platform convention; $DRAFTER_STATE_DIR wins."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return base / "drafter"
+
+
+def resume_path(template_id: str) -> Path:
+    """One resume file per template; the id is made safe as a file name."""
+    safe = re.sub(r"[^\w.-]", "_", template_id).strip(".") or "template"
+    return state_dir() / "resume" / f"{safe}.yaml"
+
+
+@dataclass
+class Saved:
+    """A resume file as found: clean answers, and what could not be reused."""
+
+    path: Path
+    values: dict
+    saved_at: dt.datetime
+    dropped: list[str] = field(default_factory=list)  # titles of answers no longer valid
+    notice: str = ""  # what went wrong reading it, if anything
+
+
+def save(template: Template, values: dict) -> Path:
+    """Write the answers so far; atomic, so a crash mid-write keeps the previous file."""
+    path = resume_path(template.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    text = dump_answers(template, values,
+                        header=f"drafter new 未填完的问卷（{stamp} 保存），下次运行 drafter new "
+                               f"{template.id} 时可接着填写。")
+    atomic_write_text(path, text, force=True)
+    return path
+
+
+def load(template: Template) -> Saved | None:
+    """The saved answers for this template, checked again, or None if there are none.
+
+    A file that cannot be read is renamed aside (never deleted) and reported in `notice`.
+    """
+    path = resume_path(template.id)
+    if not path.is_file():
+        return None
+    try:
+        answers = read_answers(path)
+    except UserError as exc:
+        aside = path.with_name(f"{path.stem}.unreadable-{dt.datetime.now():%Y%m%d%H%M%S}.yaml")
+        path.replace(aside)
+        notice = f"上次保存的问卷无法读取，已改名为 {aside} 留存，本次重新开始。\n{exc.message}"
+        return Saved(aside, {}, dt.datetime.now(), notice=notice)
+    values: dict = {}
+    dropped: list[str] = []
+    for question in template.questions:
+        if question.name not in answers.values:
+            continue
+        value, error = question.check(answers.values[question.name])
+        if error:
+            dropped.append(question.title)
+            continue
+        values[question.name] = value
+    saved_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    return Saved(path, values, saved_at, dropped)
+
+
+def discard(template_id: str) -> None:
+    """Forget the resume file once its answers have become a draft."""
+    try:
+        resume_path(template_id).unlink()
+    except FileNotFoundError:
+        pass

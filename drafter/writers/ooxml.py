@@ -1,0 +1,337 @@
+"""Raw WordprocessingML helpers, one per Word feature python-docx does not model.
+
+python-docx covers paragraphs, runs, sections and most style properties. What it
+lacks for Chinese official documents (East Asian fonts, character-unit indents,
+the document grid, PAGE fields, outline levels, a clean package skeleton) is
+built here and only here, so the writer reads as a list of document features.
+Every helper keeps the schema order of child elements, which Word insists on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from xml.sax.saxutils import quoteattr
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import nsmap, qn
+
+W_NS = nsmap["w"]
+R_NS = nsmap["r"]
+
+# Child order of w:pPr and w:rPr (ECMA-376 CT_PPrBase / EG_RPrBase).
+PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+    "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+    "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+    "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+).split()
+SECTPR_ORDER = (
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+    "docGrid printerSettings sectPrChange"
+).split()
+
+# Relationship types whose target is only reachable through an r:id in the body;
+# once the body is cleared, unreferenced ones are dead weight.
+CONTENT_RELTYPES = {
+    f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{name}"
+    for name in ("image", "hyperlink", "chart", "oleObject", "package", "diagramData",
+                 "diagramLayout", "diagramQuickStyle", "diagramColors", "subDocument",
+                 "header", "footer", "video", "audio", "media")
+}
+
+# Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates, U+FFFE/FFFF).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> tuple[str, int]:
+    """Text with characters illegal in XML removed, and how many were removed."""
+    clean, count = _XML_ILLEGAL.subn("", text)
+    return clean, count
+
+
+def _child(parent, tag: str, order: list[str]):
+    """The child `w:tag` of parent, created at its schema position if missing."""
+    existing = parent.find(qn(f"w:{tag}"))
+    if existing is not None:
+        return existing
+    element = OxmlElement(f"w:{tag}")
+    later = set(order[order.index(tag) + 1:])
+    for sibling in parent:
+        if sibling.tag.startswith("{" + W_NS + "}") and sibling.tag.split("}")[1] in later:
+            sibling.addprevious(element)
+            return element
+    parent.append(element)
+    return element
+
+
+def _set(element, **attrs: str | int | None) -> None:
+    for key, value in attrs.items():
+        name = qn("w:" + key)
+        if value is None:
+            element.attrib.pop(name, None)
+        else:
+            element.set(name, str(value))
+
+
+# ------------------------------------------------------------ run properties
+
+
+def set_east_asian_fonts(rPr, east_asian: str, latin: str) -> None:
+    """Fonts for Chinese text (w:eastAsia) and for digits/Latin text (w:ascii/w:hAnsi).
+
+    Without w:eastAsia Word shows Chinese in its default 宋体 whatever the font name
+    says. w:hint="eastAsia" makes ambiguous characters (“”、——) use the Chinese font
+    too. Theme-font attributes would override explicit names, so they are removed.
+    """
+    fonts = _child(rPr, "rFonts", RPR_ORDER)
+    for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn("w:" + theme), None)
+    _set(fonts, ascii=latin or None, hAnsi=latin or None, eastAsia=east_asian or None,
+         cs=latin or None, hint="eastAsia")
+
+
+def set_font_size(rPr, points: float) -> None:
+    """Font size for both Chinese/Latin (w:sz) and complex scripts (w:szCs), in half points."""
+    half_points = round(points * 2)
+    _set(_child(rPr, "sz", RPR_ORDER), val=half_points)
+    _set(_child(rPr, "szCs", RPR_ORDER), val=half_points)
+
+
+def set_languages(rPr, latin: str, east_asian: str) -> None:
+    """Proofing languages: Chinese text is checked as zh-CN, Latin text as e.g. en-US."""
+    _set(_child(rPr, "lang", RPR_ORDER), val=latin, eastAsia=east_asian)
+
+
+def set_highlight(rPr, color: str) -> None:
+    """Text highlight (the highlighter pen), e.g. "yellow"; direct formatting on a run."""
+    _set(_child(rPr, "highlight", RPR_ORDER), val=color)
+
+
+def set_document_defaults(styles_element, east_asian: str, latin: str, points: float,
+                          latin_language: str, east_asian_language: str) -> None:
+    """w:docDefaults: what every style inherits, so nothing falls back to Calibri/theme fonts."""
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles_element.insert(0, defaults)
+    r_default = defaults.find(qn("w:rPrDefault"))
+    if r_default is None:
+        r_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, r_default)
+    rPr = r_default.find(qn("w:rPr"))
+    if rPr is None:
+        rPr = OxmlElement("w:rPr")
+        r_default.append(rPr)
+    set_east_asian_fonts(rPr, east_asian, latin)
+    set_font_size(rPr, points)
+    set_languages(rPr, latin_language, east_asian_language)
+
+
+# ------------------------------------------------------ paragraph properties
+
+
+def set_indent_chars(pPr, *, first_line: float | None = None, left: float | None = None,
+                     right: float | None = None, twips_per_char: float) -> None:
+    """Indents in character units (首行缩进 2 字符) plus a twips fallback.
+
+    Word and WPS use w:firstLineChars etc. (hundredths of a character) and follow
+    the font size; other readers use the twips values. Both are written, because
+    an inherited *Chars value would otherwise win over a twips-only override.
+    """
+    ind = _child(pPr, "ind", PPR_ORDER)
+    for side, chars in (("firstLine", first_line), ("left", left), ("right", right)):
+        if chars is None:
+            continue
+        _set(ind, **{f"{side}Chars": round(chars * 100), side: round(chars * twips_per_char)})
+        if side == "firstLine":
+            _set(ind, hanging=None, hangingChars=None)
+
+
+def set_spacing_lines(pPr, *, before: float | None, after: float | None,
+                      line_pitch: int) -> None:
+    """Space before/after a paragraph in grid lines (段前/段后 N 行), with twips fallback."""
+    spacing = _child(pPr, "spacing", PPR_ORDER)
+    for side, lines in (("before", before), ("after", after)):
+        if lines is not None:
+            _set(spacing, **{f"{side}Lines": round(lines * 100), side: round(lines * line_pitch)})
+
+
+def set_outline_level(pPr, level: int) -> None:
+    """Outline level (1 = Word's “1 级”): what puts a heading in the navigation pane."""
+    _set(_child(pPr, "outlineLvl", PPR_ORDER), val=level - 1)
+
+
+def set_snap_to_grid(pPr, snap: bool) -> None:
+    """Whether lines and characters snap to the document grid (footers should not)."""
+    _set(_child(pPr, "snapToGrid", PPR_ORDER), val="1" if snap else "0")
+
+
+# ------------------------------------------------------------------ sections
+
+
+def set_document_grid(sectPr, line_pitch: int, char_space: int) -> None:
+    """Document grid “指定行和字符网格”: Word lays out N lines × M characters per page."""
+    _set(_child(sectPr, "docGrid", SECTPR_ORDER), type="linesAndChars", linePitch=line_pitch,
+         charSpace=char_space)
+
+
+def has_footer(sectPr) -> bool:
+    return sectPr.find(qn("w:footerReference")) is not None
+
+
+def append_page_number(paragraph, prefix: str, suffix: str) -> None:
+    """“— 1 —”: prefix text, a PAGE field (with a cached “1”), suffix text.
+
+    A complex field (fldChar begin/separate/end) rather than w:fldSimple, because
+    WPS and older readers update it more reliably.
+    """
+    if prefix:
+        paragraph.add_run(prefix)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                       ("end", None)):
+        run = paragraph.add_run()
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            _set(char, fldCharType=kind)
+            run._r.append(char)
+        elif text == "1":
+            run.text = text
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+    if suffix:
+        paragraph.add_run(suffix)
+
+
+# ------------------------------------------------------------------- package
+
+
+def clear_body(body) -> None:
+    """Remove all content from w:body but its final w:sectPr (page setup, headers, footers)."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def drop_unreferenced_content(part) -> int:
+    """Drop relationships (images, links, old headers) that the cleared body no longer uses."""
+    used = {value for element in part.element.iter() for key, value in element.attrib.items()
+            if key.startswith("{" + R_NS + "}")}
+    dropped = 0
+    for rId, rel in list(part.rels.items()):
+        if rel.reltype in CONTENT_RELTYPES and rId not in used:
+            del part.rels[rId]
+            dropped += 1
+    return dropped
+
+
+_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
+<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
+<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>
+</Types>"""  # noqa: E501
+
+_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+</Relationships>"""  # noqa: E501
+
+_DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
+</Relationships>"""  # noqa: E501
+
+_W = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
+
+_DOCUMENT = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document {_W}><w:body><w:sectPr/></w:body></w:document>"""
+
+# Only the four default styles Word expects; the writer adds the rest from the profile.
+_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles {_W}>
+<w:docDefaults><w:rPrDefault><w:rPr/></w:rPrDefault><w:pPrDefault><w:pPr/></w:pPrDefault>
+</w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
+</w:style>
+<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">
+<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>
+<w:unhideWhenUsed/></w:style>
+<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>
+<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>
+<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>
+<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
+<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>
+<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>
+</w:styles>"""
+
+# doNotCompress: every punctuation mark keeps a full grid cell, so lines stay 28 characters.
+_SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings {_W}>
+<w:zoom w:percent="100"/>
+<w:defaultTabStop w:val="420"/>
+<w:characterSpacingControl w:val="doNotCompress"/>
+<w:compat><w:useFELayout/>
+<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>
+</w:compat>
+<w:themeFontLang w:val={{latin}} w:eastAsia={{east_asian}}/>
+<w:decimalSymbol w:val="."/><w:listSeparator w:val=","/>
+</w:settings>"""  # noqa: E501
+
+
+def _font_table(fonts: Iterable[tuple[str, str, bool]]) -> str:
+    """w:fonts: declares each font; East Asian ones get charset GB2312 and an alternate name.
+
+    When a machine lacks e.g. 仿宋_GB2312 (Windows 10 and later ship only 仿宋),
+    Word and WPS use this table to pick a Chinese substitute instead of a Latin one.
+    """
+    entries = []
+    for name, alternate, east_asian in fonts:
+        inner = f"<w:altName w:val={quoteattr(alternate)}/>" if alternate else ""
+        inner += '<w:charset w:val="86"/>' if east_asian else ""
+        entries.append(f"<w:font w:name={quoteattr(name)}>{inner}</w:font>")
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f"<w:fonts {_W}>{''.join(entries)}</w:fonts>")
+
+
+def package_skeleton(fonts: Iterable[tuple[str, str, bool]], latin_language: str,
+                     east_asian_language: str) -> bytes:
+    """A minimal, clean .docx to build on instead of python-docx's default template.
+
+    The default template carries Calibri/theme fonts, coloured English headings,
+    a thumbnail and “python-docx” metadata; starting empty leaves nothing to undo.
+    `fonts` is (name, alternate name, is East Asian) for the font table.
+    """
+    settings = _SETTINGS.replace("{latin}", quoteattr(latin_language)).replace(
+        "{east_asian}", quoteattr(east_asian_language))
+    parts = {
+        "[Content_Types].xml": _CONTENT_TYPES,
+        "_rels/.rels": _ROOT_RELS,
+        "word/_rels/document.xml.rels": _DOCUMENT_RELS,
+        "word/document.xml": _DOCUMENT,
+        "word/styles.xml": _STYLES,
+        "word/settings.xml": settings,
+        "word/fontTable.xml": _font_table(fonts),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return buffer.getvalue()
