@@ -22,11 +22,12 @@ from contextlib import contextmanager
 import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
-from jinja2.runtime import LoopContext
+from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 MAX_TEXT = 2_000_000  # longest string, list or output a template may build
 MAX_STEPS = 1_000_000  # loop iterations plus calls in one render
+MACRO_WEIGHT = 10  # a macro call costs about as much as ten loop steps
 MAX_INT_BITS = 65_536  # integers beyond ~20,000 digits are refused
 MEMORY_HEADROOM = 1 << 30  # bytes a render may add to the process (Linux only)
 REMOVED_GLOBALS = ("lipsum",)  # generates text by the megabyte; useless in a draft
@@ -187,6 +188,25 @@ def _guard_filter(name: str, func, sandbox: GuardedSandbox):
     return guarded
 
 
+class _GuardedFilters(dict):
+    """The filter table; every filter put in it, now or later, is wrapped by _guard_filter."""
+
+    def __init__(self, sandbox: GuardedSandbox, filters: dict):
+        super().__init__()
+        self.sandbox = sandbox
+        self.update(filters)
+
+    def __setitem__(self, name, func) -> None:
+        super().__setitem__(name, _guard_filter(name, func, self.sandbox))
+
+    def update(self, *args, **kwargs) -> None:
+        for name, func in dict(*args, **kwargs).items():
+            self[name] = func
+
+    def copy(self) -> dict:
+        return dict(self)
+
+
 @jinja2.pass_environment
 def counted(environment: GuardedSandbox, iterable):
     """Every loop's iterable passes through here so each step is counted."""
@@ -223,10 +243,9 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
         self.steps_left = MAX_STEPS
         for name in REMOVED_GLOBALS:
             self.globals.pop(name, None)
-        for name in REMOVED_FILTERS:
-            self.filters.pop(name, None)
-        for name, func in list(self.filters.items()):
-            self.filters[name] = _guard_filter(name, func, self)
+        self.filters = _GuardedFilters(self, {
+            name: func for name, func in self.filters.items() if name not in REMOVED_FILTERS
+        })
         inner = self.finalize
 
         def finalize(value):
@@ -240,8 +259,8 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
     def reset_budget(self) -> None:
         self.steps_left = MAX_STEPS
 
-    def step(self) -> None:
-        self.steps_left -= 1
+    def step(self, weight: int = 1) -> None:
+        self.steps_left -= weight
         if self.steps_left < 0:
             raise SecurityError(f"运行步数超过 {MAX_STEPS} 步（循环次数或调用次数过多），可能是失控的循环")
 
@@ -282,10 +301,17 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
                 raise _too_big("相加得到的文字或列表")
         elif operator == "%" and isinstance(left, str):
             check_percent(left)
-        return check_size(super().call_binop(context, operator, left, right))
+        try:
+            result = super().call_binop(context, operator, left, right)
+        except OverflowError:
+            raise SecurityError("计算结果超出数值范围") from None
+        return check_size(result)
 
     def call(self, context, obj, /, *args, **kwargs):  # noqa: D417 - Jinja API
-        self.step()
+        self.step(MACRO_WEIGHT if isinstance(obj, Macro) else 1)
+        for arg in (*args, *kwargs.values()):
+            if isinstance(arg, (list, tuple, set, dict)):
+                text_size(arg)
         if isinstance(obj, LoopContext) and args:  # a recursive loop: loop(children)
             args = (self.counted(args[0]), *args[1:])
         target = obj.__wrapped__ if isinstance(obj, types.FunctionType) and hasattr(

@@ -354,3 +354,14 @@ def test_figures_come_from_the_profile(tmp_path):
     out = docx.Document(str(path))
     assert abs(out.sections[0].left_margin - Mm(35)) <= Mm(0.05)
     assert rpr_fonts(out.styles["Heading 1"])["eastAsia"] == "方正黑体_GBK"
+
+
+def test_profile_without_page_numbers_writes_no_footer(tmp_path):
+    custom = tmp_path / "无页码.yaml"
+    custom.write_text("extends: gongwen\npage_numbers:\n  format: ''\n", encoding="utf-8")
+    path = tmp_path / "n.docx"
+    with path.open("wb") as stream:
+        write_docx(parse_outline(OUTLINE), stream, load_profile(custom))
+    out = docx.Document(str(path))
+    assert out.element.body.sectPr.find(qn("w:footerReference")) is None
+    assert not out.settings.odd_and_even_pages_header_footer

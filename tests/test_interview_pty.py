@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 import subprocess
 import sys
 
@@ -197,8 +198,8 @@ def test_closed_terminal_keeps_answers(term, tmp_path):
     t.answer("材料年份", ENTER)
     t.answer("单位全称", "青川县科学技术协会", ENTER)
     t.answer("单位简称", "县")  # half typed when the window closes
-    t.child.close(force=False)  # closing the terminal sends SIGHUP
-    assert t.child.exitstatus == 129  # left through the hang-up handler, not killed mid-write
+    os.close(t.child.child_fd)  # the window closes: the kernel sends SIGHUP
+    assert t.child.wait() == 129  # left through the hang-up handler, not killed mid-write
     kept = saved_answers(resume_file(tmp_path))
     assert kept["org_full_name"] == "青川县科学技术协会"
     assert "org_short" not in kept
@@ -265,7 +266,7 @@ def test_without_a_terminal_it_says_what_to_use_instead(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "drafter", "new", str(TEMPLATE)], input="青川\n", cwd=tmp_path,
         capture_output=True, text=True, encoding="utf-8", timeout=60,
-        env={**__import__("os").environ, "DRAFTER_STATE_DIR": str(tmp_path / "state")},
+        env={**os.environ, "DRAFTER_STATE_DIR": str(tmp_path / "state")},
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr

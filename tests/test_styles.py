@@ -113,8 +113,8 @@ styles:
 
 
 def test_inherited_problem_points_at_the_parent_file(tmp_path):
-    parent = write(tmp_path / "parent.yaml", (load_profile().source and open(
-        load_profile().source, encoding="utf-8").read()).replace("size: 二号", "size: 巨号"))
+    gongwen = open(load_profile().source, encoding="utf-8").read()
+    parent = write(tmp_path / "parent.yaml", gongwen.replace("size: 二号", "size: 巨号"))
     child = write(tmp_path / "child.yaml", "extends: parent.yaml\ntitle: 子版式\n")
     with pytest.raises(ProblemsError) as info:
         load_profile(child)

@@ -259,6 +259,7 @@ def _catch_hangup(signal):
         return None
 
     def hang_up(signum, frame):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # one is enough; more must not kill the exit
         raise _HangUp
 
     return signal.signal(signal.SIGHUP, hang_up)
