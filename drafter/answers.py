@@ -29,6 +29,10 @@ from drafter.yamlio import Loaded, YamlProblem, load_yaml_text, read_text
 TOP_KEYS = {"template", "template_version", "answers"}
 # Characters XML 1.0 cannot hold: C0 controls except tab/newline/CR, surrogates, U+FFFE/FFFF.
 ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters YAML refuses to read at all (PyYAML's NON_PRINTABLE): a paste from a word
+# processor can carry them; they are dropped before parsing and reported per field.
+UNREADABLE_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                           "\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -40,6 +44,7 @@ class AnswersFile:
     template_version: str = ""
     values: dict = field(default_factory=dict)
     loaded: Loaded | None = None
+    removed: dict[str, int] = field(default_factory=dict)  # field -> unreadable chars dropped
 
     def line(self, name: str) -> int | None:
         if self.loaded is None:
@@ -49,6 +54,39 @@ class AnswersFile:
 
 def parse_answers(text: str, path: str) -> AnswersFile:
     """Parse answers YAML; a bare mapping of answers is accepted too."""
+    text, dropped = _drop_unreadable(text)
+    answers = _parse_answers(text, path)
+    for line, count in dropped.items():
+        name = _field_at(answers, line)
+        answers.removed[name] = answers.removed.get(name, 0) + count
+    return answers
+
+
+def _drop_unreadable(text: str) -> tuple[str, dict[int, int]]:
+    """Text without the characters YAML cannot read, and how many each line lost."""
+    dropped: dict[int, int] = {}
+    if not UNREADABLE_RE.search(text):
+        return text, dropped
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        cleaned, count = UNREADABLE_RE.subn("", line)
+        if count:
+            lines[number] = cleaned
+            dropped[number + 1] = count
+    return "\n".join(lines), dropped
+
+
+def _field_at(answers: AnswersFile, line: int) -> str:
+    """The answer whose text spans `line` (the last one starting at or before it)."""
+    best, best_line = "", 0
+    for name in answers.values:
+        start = answers.line(name) or 0
+        if best_line < start <= line:
+            best, best_line = str(name), start
+    return best
+
+
+def _parse_answers(text: str, path: str) -> AnswersFile:
     try:
         loaded = load_yaml_text(text, path)
     except YamlProblem as exc:
@@ -107,6 +145,9 @@ def validate_answers(template: Template, answers: AnswersFile, allow_missing: bo
     warnings: list[str] = []
     clean: dict = {}
     known = {q.name for q in template.questions}
+    if answers.removed.get(""):
+        warnings.append(f"{answers.path} 中有 {answers.removed['']} 个无法识别的控制字符（不在任何字段内），"
+                        "已删除。")
     for name in answers.values:
         if name not in known:
             hint = did_you_mean(str(name), known)
@@ -121,6 +162,7 @@ def validate_answers(template: Template, answers: AnswersFile, allow_missing: bo
         else:
             raw = default_for(question, clean)
         raw, removed = strip_illegal(raw)
+        removed += answers.removed.get(question.name, 0)
         if removed:
             warnings.append(f"字段“{question.title}”（{question.name}）中有 {removed} 个无法写入文档的"
                             "控制字符，已删除。")

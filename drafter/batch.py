@@ -144,14 +144,14 @@ class Worker:
         self.env = make_environment(self.template)
 
     def warm(self) -> None:
-        """Import the writer and load the style profile before forking, so workers share them."""
-        if self.settings.fmt == "docx":
-            from drafter.pipeline import resolve_style
-            from drafter.styles import load_profile
+        """Compile the outline, import the writer and build its base document once, before
+        the pool forks, so every worker starts with them instead of redoing the work."""
+        from drafter.document import Document
+        from drafter.pipeline import resolve_style, serialise
 
-            load_profile(resolve_style(self.template))
-        else:
-            import drafter.writers.text  # noqa: F401
+        self.env.get_template(self.template.outline_name)
+        serialise(Document(()), self.settings.fmt, style=resolve_style(self.template),
+                  reference_docx=self.settings.reference_docx or self.template.reference_docx)
 
     def plan(self, source: Path) -> Item:
         """Read and check one answers file and name its output; nothing is written."""

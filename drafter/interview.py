@@ -143,9 +143,7 @@ def type_hint(question: Question) -> str:
     if q.type in ("int", "year"):
         if q.min is not None and q.max is not None:
             return f"填写 {q.min}～{q.max} 之间的整数。"
-        if q.type == "year":
-            return f"填写四位年份，例如 {dt.date.today().year}。"
-        return "填写整数，例如 12。"
+        return "填写四位年份。" if q.type == "year" else "填写整数（只写数字）。"
     hints = {
         "textarea": "可以写多行。写完后按 Esc 再按 Enter 结束（或 Alt+Enter）。",
         "bool": "按 y 表示“是”，按 n 表示“否”；直接回车取默认。",
@@ -164,6 +162,30 @@ def _load_proofreader() -> Callable[[str], list] | None:
     except ImportError:
         return None
     return check_answer
+
+
+def _finding_sentence(finding) -> str:
+    """A proofreading finding as one short sentence; the checker's own wording if it has one."""
+    message = getattr(finding, "message", None)
+    if callable(message):
+        return message().rstrip("。")
+    suggestion = f"，建议改为“{finding.suggestion}”" if finding.suggestion else ""
+    reason = f"（{finding.reason.rstrip('。')}）" if finding.reason else ""
+    return f"“{finding.text}”{suggestion}{reason}"
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut text to a terminal width, counting a Chinese character as two columns."""
+    from prompt_toolkit.utils import get_cwidth
+
+    if get_cwidth(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if get_cwidth(out + char + "…") > width:
+            break
+        out += char
+    return out + "…"
 
 
 _NOT_CHOSEN = object()
@@ -208,13 +230,14 @@ class TerminalAsker:
 
     def _intro(self, question: Question, default: object) -> None:
         mark = "（必填）" if question.required else ""
-        self.qy.print(f"? {question.title}{mark}", style="bold")
+        self.say(f"? {question.title}{mark}", "bold")
         lines = question.help.strip().split("\n") if question.help.strip() else []
         hint = type_hint(question)
         if hint:
             lines.append(hint)
         example = question.example
-        if example is not None and not question.is_empty(default) and question.type not in (
+        placeholder_shows_it = question.is_empty(default) and question.type != "list"
+        if example is not None and not placeholder_shows_it and question.type not in (
             "choice", "multichoice", "bool"
         ):
             lines.append(f"例如：{as_text(question, example)}")
@@ -242,7 +265,7 @@ class TerminalAsker:
 
         return verdict
 
-    def _prompt_text(self, question: Question, default: str, validate, multiline: bool = False,
+    def _prompt_text(self, default: str, validate, multiline: bool = False,
                      placeholder: str = "") -> str:
         from prompt_toolkit.formatted_text import FormattedText
 
@@ -258,7 +281,7 @@ class TerminalAsker:
 
     def _text(self, question: Question, default: object) -> object:
         example = "" if question.example is None else f"例如：{as_text(question, question.example)}"
-        raw = self._prompt_text(question, as_text(question, default), self._verdict(question),
+        raw = self._prompt_text(as_text(question, default), self._verdict(question),
                                 multiline=question.type == "textarea", placeholder=example)
         value, _ = question.check(raw)
         return value
@@ -322,14 +345,12 @@ class TerminalAsker:
     def _list(self, question: Question, default: object) -> list | None:
         start, _ = question.check(default)
         items: list[str] = list(start or [])
+        item_question = Question(name=question.name, type="text")  # as in answers files
         while True:
             result: list[str] = []
-            for number in range(1, 10_000):
-                prefilled = items[number - 1] if number <= len(items) else ""
-                item_question = Question(name=question.name, type="text", max_length=(
-                    question.max_length))
-                raw = self._prompt_text(item_question, prefilled,
-                                        self._item_verdict(item_question),
+            while True:
+                prefilled = items[len(result)] if len(result) < len(items) else ""
+                raw = self._prompt_text(prefilled, self._item_verdict(item_question),
                                         placeholder="（直接回车结束）")
                 item, _ = item_question.check(raw)
                 if item is None:
@@ -359,9 +380,7 @@ class TerminalAsker:
             if not isinstance(text, str) or not text.strip():
                 continue
             for finding in self.proofread(text):
-                suggestion = f"，建议改为“{finding.suggestion}”" if finding.suggestion else ""
-                reason = f"（{finding.reason}）" if finding.reason else ""
-                self.warn(f"  注意：“{finding.text}”{suggestion}{reason}。可在最后检查时修改。")
+                self.warn(f"  注意：{_finding_sentence(finding)}。可在最后检查时修改。")
 
     # -- whole screens ------------------------------------------------------------------
 
@@ -390,10 +409,21 @@ class TerminalAsker:
         return answer
 
     def pick_template(self, entries: list[tuple[str, str, str]]) -> str:
-        """entries: (id, title, description); the description shows under the highlighted one."""
+        """entries: (id, title, description); one line each, the description cut to fit."""
+        import shutil
+
+        from prompt_toolkit.utils import get_cwidth
+
         Choice = self.qy.Choice
-        choices = [Choice(f"{title}（{tid}）", value=tid, description=description or None)
-                   for tid, title, description in entries]
+        columns = shutil.get_terminal_size().columns
+        choices = []
+        for tid, title, description in entries:
+            name = f"{title}（{tid}）"
+            room = columns - get_cwidth(name) - 8
+            line = [("", name)]
+            if description and room > 10:
+                line.append(("class:instruction", "  " + _fit(description, room)))
+            choices.append(Choice(line, value=tid))
         self.say("? 请选择模板", "bold")
         self.say("  用 ↑↓ 方向键选择，回车确认。", "fg:ansibrightblack")
         answer = self._with_eof(self.qy.select(
@@ -401,7 +431,7 @@ class TerminalAsker:
             erase_when_done=True,
         )).unsafe_ask()
         title = next(title for tid, title, _ in entries if tid == answer)
-        self._answered(title)
+        self._answered(f"{title}（{answer}）")
         return answer
 
     def offer_resume(self, count: int, saved_at: dt.datetime, path: object) -> bool:

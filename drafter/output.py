@@ -22,6 +22,10 @@ def check_target(path: Path, force: bool) -> None:
         raise OutputError(f"输出路径 {path} 是一个文件夹。请给出文件名，例如 {path / '材料.docx'}。")
     if path.exists() and not force:
         raise OutputError(f"文件 {path} 已存在，未做任何改动。如确需覆盖，请加 --force；或换一个文件名。")
+    if path.exists() and not os.access(path, os.W_OK):
+        # A rename would replace a read-only file on POSIX; honour the protection instead.
+        raise OutputError(f"文件 {path} 是只读的，未做任何改动。如确需覆盖，请先取消它的只读属性；"
+                          "或换一个文件名。")
     if not path.parent.exists():
         raise OutputError(f"输出文件夹 {path.parent} 不存在。请先创建它，或换一个位置。")
 
@@ -38,6 +42,22 @@ def _explain(exc: OSError, path: Path) -> str:
     return f"写入 {path} 失败：{exc.strerror or exc}。原有文件（如有）未受影响。"
 
 
+def _set_mode(fd: int, path: Path) -> None:
+    """Give the new file the permissions an ordinary save would (mkstemp makes it owner-only)."""
+    if not hasattr(os, "fchmod"):
+        return
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        os.fchmod(fd, mode)
+    except OSError:  # file systems without POSIX modes (FAT, some network shares)
+        pass
+
+
 def atomic_write(path: Path, write: Callable[[BinaryIO], object], force: bool = False) -> object:
     """Call write(stream) on a temporary file and move it into place only if it succeeds."""
     path = Path(path)
@@ -45,6 +65,7 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object], force: bool = 
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _set_mode(fd, path)
         with os.fdopen(fd, "wb") as stream:
             result = write(stream)
             stream.flush()

@@ -47,6 +47,8 @@ _SENTENCE_END = "。！？；：…!?;:"
 _CLOSERS = "”’」』）》】)\"'"
 _SENTENCE_BREAK = re.compile(r"[。！？!?]")
 _CLOSING_WORDS = ("总之", "综上所述", "总而言之")
+_ORGANISATION_ENDINGS = ("协会", "委员会", "科协", "总工会", "工会", "团委", "妇联", "残联", "侨联",
+                         "政府", "办公室", "局", "党委", "党组", "委", "部", "中心", "学会")
 
 MAX_HEADING = 60  # characters a heading line may have after its number
 MAX_TITLE = 60
@@ -111,6 +113,8 @@ def to_markup(text: str, markdown: bool = False) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
     kinds: list[str] = []  # parallel to out: what each emitted line is
+    indents: list[int] = []  # parallel to out: leading spaces of the source line
+    indent = 0
     prev_raw = ""  # previous source line, as typed ('' after a blank line)
     in_fence = False
     seen_content = False
@@ -120,8 +124,10 @@ def to_markup(text: str, markdown: bool = False) -> str:
         if kind in ("para-start", "heading", "title", "directive", "subtitle") and out and out[-1]:
             out.append("")
             kinds.append("blank")
+            indents.append(0)
         out.append(line)
         kinds.append(kind)
+        indents.append(indent)
 
     for raw in lines:
         raw = raw.rstrip()
@@ -130,11 +136,13 @@ def to_markup(text: str, markdown: bool = False) -> str:
             prev_raw = ""
             continue
         indented = raw.startswith(_INDENT)
+        indent = len(raw) - len(raw.lstrip(" \u3000\t"))
         line = raw.strip().strip("\u3000").strip()
         if not line or (markdown and not in_fence and _RULE.match(line)):
             if out and out[-1]:
                 out.append("")
                 kinds.append("blank")
+                indents.append(0)
             prev_raw = ""
             continue
         if markdown and not in_fence:
@@ -207,25 +215,38 @@ def to_markup(text: str, markdown: bool = False) -> str:
         prev_raw = raw
         seen_content = True
 
-    _mark_signature(out, kinds)
+    _mark_signature(out, kinds, indents)
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _mark_signature(out: list[str], kinds: list[str]) -> None:
-    """A date as the last line, and a short line just above it, are the 落款."""
+def _mark_signature(out: list[str], kinds: list[str], indents: list[int]) -> None:
+    """The 落款: a date as the last line, and a short line just above it; or, without a
+    date, a last short line that names an organisation or is set apart from the body
+    (pushed right with spaces, or flush left where paragraphs are indented)."""
     filled = [i for i, line in enumerate(out) if line]
-    if not filled or kinds[filled[-1]] != "para-start":
+    if len(filled) < 2 or kinds[filled[-1]] != "para-start":
         return
     last = filled[-1]
-    if not _DATE.match(out[last].lstrip("\u200b")):
+    if _DATE.match(out[last].lstrip("\u200b")):
+        out[last] = f"@日期 {out[last]}"
+        kinds[last] = "directive"
+        candidate = filled[-2]
+    else:
+        candidate = last
+    text = out[candidate].lstrip("\u200b")
+    if kinds[candidate] != "para-start" or not _is_signature(text) or candidate == filled[0]:
         return
-    out[last] = f"@日期 {out[last]}"
-    kinds[last] = "directive"
-    if len(filled) >= 2:
-        above = filled[-2]
-        if kinds[above] == "para-start" and _is_signature(out[above]):
-            out[above] = f"@署名 {out[above].lstrip(chr(0x200B))}"
-            kinds[above] = "directive"
+    before = [i for i in filled if i < candidate]
+    if candidate == last:
+        starts = [i for i in before if kinds[i] == "para-start"]
+        body_indented = bool(starts) and sum(indents[i] > 0 for i in starts) * 2 > len(starts)
+        set_apart = indents[candidate] >= 6 or (body_indented and indents[candidate] == 0)
+        if not (set_apart or text.endswith(_ORGANISATION_ENDINGS)):
+            return
+        if not _ends_sentence(out[before[-1]]):
+            return
+    out[candidate] = f"@署名 {text}"
+    kinds[candidate] = "directive"
 
 
 def parse_plaintext(text: str, markdown: bool = False, author: str = "") -> Document:

@@ -114,6 +114,8 @@ class Question:
             value = _COERCERS[self.type](self, raw)
         except _Refused as refused:
             return None, self.message or refused.reason
+        if self.is_empty(value):  # e.g. a list of blank items: as empty as no answer
+            return None, ""
         return value, ""
 
     def check(self, raw: object) -> tuple[object, str]:

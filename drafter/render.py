@@ -344,8 +344,10 @@ def render_markup(template: Template, context: dict, env: jinja2.Environment | N
         raise TemplateError([Problem(f"提纲使用了未定义的内容（{exc.message}）。"
                                      "请在 questions.yaml 中增加这个问题，或改正拼写。",
                                      file=file, line=line)]) from None
-    except RecursionError:
-        raise SandboxError(f"模板 {template.id} 递归过深，已停止。") from None
+    except RecursionError as exc:
+        file, line = _where(exc, template)
+        where = f"{file}:{line}" if line else file
+        raise SandboxError(f"模板 {template.id} 递归过深，已停止（位置：{where}）。") from None
     except MemoryError:
         raise SandboxError(f"模板 {template.id} 占用内存过多，已停止（可能是失控的循环）。") from None
     except (TypeError, ValueError, ArithmeticError) as exc:
@@ -430,6 +432,8 @@ def render_output_name(template: Template, answers: dict, env: jinja2.Environmen
         raise TemplateError([Problem(f"输出文件名格式有误：{exc}", file=str(template.folder /
                                                                       "template.yaml"))]) from None
     name = name.replace(GAP, "")
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or template.id
+    # Lone surrogates (possible through the Python API) cannot be encoded as a file name.
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff\ufffe\uffff]', "_", name).strip(" .")
+    name = name or template.id
     return name[:120]
 

@@ -100,7 +100,7 @@ class StyleSpec:
     bold: bool | None = None
     italic: bool | None = None
     color: str = ""  # RRGGBB
-    highlight: str = ""  # applied to each run: Word ignores highlight in styles
+    highlight: str = ""  # applied to each run: Word styles have no highlight
     align: str = ""
     first_line_indent: float | None = None  # characters
     left_indent: float | None = None

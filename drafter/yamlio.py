@@ -16,6 +16,7 @@ from drafter.errors import Problem
 
 MAX_NODES = 200_000
 PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+BINARY_TAG = "tag:yaml.org,2002:binary"
 Path_ = tuple  # a path into the data: ("questions", 3, "default")
 
 
@@ -58,6 +59,8 @@ def load_yaml_text(text: str, file: str) -> Loaded:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise YamlProblem(_syntax_problem(exc, file)) from None
+    except RecursionError:
+        raise YamlProblem(_too_deep(file)) from None
     loaded = Loaded(None, file)
     if root is None:
         return loaded
@@ -87,7 +90,7 @@ def load_yaml_text(text: str, file: str) -> Loaded:
                     raise YamlProblem(
                         Problem("键必须是简单的文字。", file=file, line=key_node.start_mark.line + 1)
                     )
-                key = constructor.construct_object(key_node)
+                key = scalar(key_node)
                 key = str(key) if not isinstance(key, str) else key
                 loaded.lines[path + (key,)] = key_node.start_mark.line + 1
                 if key == "<<":
@@ -99,13 +102,32 @@ def load_yaml_text(text: str, file: str) -> Loaded:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return scalar(node)
+
+    def scalar(node: yaml.Node) -> object:
+        if node.tag == BINARY_TAG:
+            raise YamlProblem(
+                Problem("不支持二进制内容（!!binary）。请直接写文字。", file=file,
+                        line=node.start_mark.line + 1)
+            )
         try:
             return constructor.construct_object(node)
         except yaml.YAMLError as exc:
             raise YamlProblem(_syntax_problem(exc, file)) from None
+        except (ValueError, OverflowError):
+            # Looks like a date but is none (2024-13-45): keep the text, so the
+            # question's own check names the field and says what a date looks like.
+            return str(node.value)
 
-    loaded.data = build(root, ())
+    try:
+        loaded.data = build(root, ())
+    except RecursionError:
+        raise YamlProblem(_too_deep(file)) from None
     return loaded
+
+
+def _too_deep(file: str) -> Problem:
+    return Problem("括号或缩进嵌套过深（上千层），已拒绝读取。请减少嵌套层数。", file=file)
 
 
 def read_text(path: Path, what: str) -> str:

@@ -207,6 +207,7 @@ def test_paragraph_style_figures(out, name, font, size, bold, align, first_line_
     assert ind["firstLineChars"] == first_line_chars
     assert int(ind["firstLine"]) == int(first_line_chars) // 100 * size * 20  # twips fallback
     assert outline_level(style) == level
+    assert fmt.keep_with_next is (True if level is not None else None)
     assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
     assert fmt.line_spacing == Pt(28.95)
     assert fmt.space_before == 0 and fmt.space_after == 0
@@ -219,7 +220,6 @@ def test_heading_styles_are_builtin_and_in_the_gallery(out):
         style = out.styles[name]
         assert style.builtin and style.quick_style
         assert style.next_paragraph_style.name == "Normal"
-        assert out.styles[name].paragraph_format.keep_with_next in (None, True)
 
 
 def test_signature_and_date_are_right_aligned(out):
@@ -365,3 +365,10 @@ def test_profile_without_page_numbers_writes_no_footer(tmp_path):
     out = docx.Document(str(path))
     assert out.element.body.sectPr.find(qn("w:footerReference")) is None
     assert not out.settings.odd_and_even_pages_header_footer
+
+
+def test_empty_document_still_opens(tmp_path, profile):
+    path = tmp_path / "empty.docx"
+    with path.open("wb") as stream:
+        assert write_docx(parse_outline(""), stream, profile) == []
+    assert [p.text for p in docx.Document(str(path)).paragraphs] == [""]

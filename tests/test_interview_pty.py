@@ -274,3 +274,22 @@ def test_without_a_terminal_it_says_what_to_use_instead(tmp_path):
     assert "drafter render 模板 --answers" in result.stderr
     assert "--defaults" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_template_name_a_list_with_descriptions_is_offered(tmp_path):
+    own = tmp_path / "我的模板"
+    own.mkdir()
+    (own / "interview_template").symlink_to(TEMPLATE, target_is_directory=True)
+    t = Terminal(["--template-dir", str(own), "-o", "材料.md"], cwd=tmp_path,
+                 state_dir=tmp_path / "state")
+    try:
+        t.expect("请选择模板")
+        t.expect("问卷测试模板（interview-test）  覆盖全部题型的小模板")  # own folders first
+        t.expect("县科协“六个坚持”经验交流材料（kexie）")  # built-ins are listed too
+        t.send(ENTER)
+        t.expect("› 问卷测试模板（interview-test）")
+        t.answer("材料年份", CTRL_C)
+        assert t.finish() == 130
+        assert "尚未回答任何问题" in t.screen
+    finally:
+        t.close()

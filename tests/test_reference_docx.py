@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import pytest
@@ -160,6 +161,34 @@ def test_edited_reference_is_read_again(tmp_path, profile):
     changed.save(str(path))
     out, _ = render(tmp_path, profile, path)
     assert out.sections[0].header.paragraphs[0].text == "新的红头"
+
+
+def test_word_template_dotx_is_accepted(tmp_path, profile):
+    docx_path = make_reference(tmp_path / "house.docx")
+    dotx = tmp_path / "红头模板.dotx"
+    with zipfile.ZipFile(docx_path) as src, zipfile.ZipFile(dotx, "w") as dst:
+        for item in src.infolist():
+            blob = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                blob = blob.replace(b"wordprocessingml.document.main", b"wordprocessingml.template.main")
+            dst.writestr(item, blob)
+    out, _ = render(tmp_path, profile, dotx)
+    assert out.sections[0].header.paragraphs[0].text == LETTERHEAD
+
+
+def test_macro_enabled_reference_is_refused(tmp_path, profile):
+    docm = tmp_path / "宏.docm"
+    with zipfile.ZipFile(make_reference(tmp_path / "house.docx")) as src, \
+            zipfile.ZipFile(docm, "w") as dst:
+        for item in src.infolist():
+            blob = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                blob = blob.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main",
+                    b"application/vnd.ms-word.document.macroEnabled.main")
+            dst.writestr(item, blob)
+    with pytest.raises(UserError, match="宏.docm 不是 .docx 文档"):
+        render(tmp_path, profile, docm)
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ class _Session:
         except (KeyboardInterrupt, EOFError):
             return _cancelled("已取消，没有保存任何内容。")
         self.template = load_template(name, args.template_dir)
-        self._check_explicit_targets(fmt)
+        self._check_explicit_targets()
         last = self._last_answers()
         if interactive:
             values = self._interview(last)
@@ -90,7 +90,7 @@ class _Session:
 
     # -- before asking ------------------------------------------------------------------
 
-    def _check_explicit_targets(self, fmt: str) -> None:
+    def _check_explicit_targets(self) -> None:
         """Refuse an existing -o target before the user spends time answering."""
         from drafter.output import check_target
 
@@ -108,6 +108,11 @@ class _Session:
         if last.template_id and last.template_id not in self.template.chain_ids:
             print(f"提示：{last.path} 是为模板“{last.template_id}”填写的，现用模板"
                   f"“{self.template.id}”，同名的题目仍会预先填好，请逐题核对。", file=sys.stderr)
+        unusable = [q.title for q in self.template.questions
+                    if q.name in last.values and q.type != "year" and q.check(last.values[q.name])[1]]
+        if unusable:
+            print(f"提示：{last.path} 中以下答案不符合现在的要求，改用模板的默认值："
+                  f"{'、'.join(unusable)}。", file=sys.stderr)
         return last.values
 
     # -- asking -------------------------------------------------------------------------
@@ -143,7 +148,7 @@ class _Session:
             self._report_interrupt()
             return None
         finally:
-            if previous is not None:
+            if previous is not None and not self.hung_up:
                 signal.signal(signal.SIGHUP, previous)
 
     def _save(self, values: dict) -> None:
@@ -222,7 +227,7 @@ class _Session:
         for line in report(draft.measure, template.target_chars, template.target_minutes):
             print(line, file=info)
         print(f"答案已保存：{answers_path}（明年可用 drafter new {template.id} --answers "
-              f"{answers_path.name} 预先填好）", file=info)
+              f"{_relative(answers_path)} 预先填好）", file=info)
         return 0
 
 
@@ -231,17 +236,25 @@ def answers_path_for(output: Path) -> Path:
     return output.with_name(f"{output.stem}.answers.yaml")
 
 
+def _relative(path: Path) -> Path:
+    """A path as short as the user can type it from here."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def _template_entries(template_dirs) -> list[tuple[str, str, str]]:
     """Every template found, with title and description; broken ones say so."""
     from drafter.errors import UserError
     from drafter.templates import discover, load_template
 
     entries = []
-    for template_id, (folder, _source) in sorted(discover(template_dirs).items()):
+    for template_id, (folder, _source) in discover(template_dirs).items():  # own folders first
         try:
             template = load_template(str(folder), template_dirs)
         except UserError:
-            entries.append((template_id, f"{template_id}（模板有误，请用 drafter check 检查）", ""))
+            entries.append((template_id, f"{template_id}（模板有误，选中后会列出问题）", ""))
             continue
         entries.append((template.id, template.title, template.description))
     if not entries:

@@ -16,7 +16,8 @@ Heading 1–4 (标题 1–4), Signature (签名), Date (日期), Footer (页脚)
 
 Only three styles are custom: 页码（单页）/页码（双页） (odd and even page numbers
 differ in alignment) and the character style 待补充 for missing facts, whose
-yellow highlight is the one direct format (Word ignores highlight in styles).
+yellow highlight is the one direct format (highlight is not a style property in
+Word's style dialog, so it goes on the run).
 
 The package starts from a minimal skeleton (ooxml.package_skeleton), not
 python-docx's default template, so no Calibri, theme colours or English
@@ -29,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -80,13 +80,8 @@ def write_docx(document: Document, stream: BinaryIO, profile: StyleProfile,
     """
     base = _base_package(profile, _reference_key(reference_docx))
     package = docx.Document(io.BytesIO(base.package))
-    style_ids = dict(base.style_ids)
-
-    def style_of(role: str) -> BaseStyle:
-        kind = WD_STYLE_TYPE.CHARACTER if role == "placeholder" else WD_STYLE_TYPE.PARAGRAPH
-        return package.styles.get_by_id(style_ids[role], kind)
-
-    removed = _write_blocks(package, document, profile, style_of)
+    paragraphs, removed = _paragraphs(document, profile, base)
+    ooxml.append_to_body(package.element.body, ooxml.styled_paragraphs(paragraphs))
     _set_properties(package, document, profile, properties or {})
     package.save(stream)
 
@@ -100,46 +95,47 @@ def write_docx(document: Document, stream: BinaryIO, profile: StyleProfile,
 # ------------------------------------------------------------------ content
 
 
-def _write_blocks(package, document: Document, profile: StyleProfile,
-                  style_of: Callable[[str], BaseStyle]) -> int:
-    """Add one styled paragraph per block; return how many illegal characters were dropped."""
+def _paragraphs(document: Document, profile: StyleProfile, base: _Base
+                ) -> tuple[list[tuple[str | None, list[ooxml.Run]]], int]:
+    """(style id, runs) per output paragraph, and how many illegal characters were dropped.
+
+    Headings get their number (一、 （一） 1. （1）) as the first run; the title group
+    and the signature are set off by the profile's blank lines.
+    """
+    style_ids = dict(base.style_ids)
+
+    def paragraph_style(role: str) -> str | None:
+        style_id = style_ids[role]
+        return None if style_id == base.default_paragraph_id else style_id
+
     blocks = document.numbered()
     title_end = 0
     while title_end < len(blocks) and blocks[title_end][0].kind in (Kind.TITLE, Kind.SUBTITLE):
         title_end += 1
-    body = style_of("body")
-    placeholder = style_of("placeholder")
-    highlight = profile.style("placeholder").highlight
+    blank = (paragraph_style("body"), [])
+    placeholder_id = style_ids["placeholder"]
+    highlight = profile.style("placeholder").highlight or None
+    paragraphs: list[tuple[str | None, list[ooxml.Run]]] = []
     removed = 0
-
-    def blank_lines(count: int) -> None:
-        for _ in range(count):
-            package.add_paragraph(style=body)
-
     for index, (block, number) in enumerate(blocks):
         closing_starts = (block.kind in (Kind.SIGNATURE, Kind.DATE) and index > 0
                           and blocks[index - 1][0].kind not in (Kind.SIGNATURE, Kind.DATE))
         if closing_starts:
-            blank_lines(profile.blank_lines_before_signature)
+            paragraphs += [blank] * profile.blank_lines_before_signature
         role = (f"heading{min(max(block.level, 1), 4)}" if block.kind is Kind.HEADING
                 else ROLE_OF_KIND[block.kind])
-        paragraph = package.add_paragraph(style=style_of(role))
-        if number:
-            paragraph.add_run(number)
+        runs: list[ooxml.Run] = [(number, None, None)] if number else []
         for span in block.spans:
             text, dropped = ooxml.xml_safe(span.text)
             removed += dropped
-            if not text:
-                continue
-            if span.placeholder:
-                run = paragraph.add_run(text, style=placeholder)
-                if highlight:
-                    ooxml.set_highlight(run._r.get_or_add_rPr(), highlight)
-            else:
-                paragraph.add_run(text)
+            if text and span.placeholder:
+                runs.append((text, placeholder_id, highlight))
+            elif text:
+                runs.append((text, None, None))
+        paragraphs.append((paragraph_style(role), runs))
         if index + 1 == title_end and title_end < len(blocks):
-            blank_lines(profile.blank_lines_after_title)
-    return removed
+            paragraphs += [blank] * profile.blank_lines_after_title
+    return paragraphs or [blank], removed  # Word wants at least one paragraph
 
 
 def _roles_used(document: Document) -> set[str]:
@@ -195,6 +191,7 @@ class _Base:
 
     package: bytes
     style_ids: tuple[tuple[str, str], ...]  # role -> w:styleId in the package
+    default_paragraph_id: str  # paragraphs in the default style need no w:pStyle
     missing: tuple[tuple[str, str], ...]  # role -> note, for styles the reference lacked
     notes: tuple[str, ...]  # notes that hold whatever the document contains
 
@@ -233,7 +230,7 @@ def _profile_base(profile: StyleProfile) -> _Base:
     _set_page(package, profile)
     style_ids, _ = _ensure_styles(package, profile, reference=None)
     _add_page_numbers(package, profile, style_ids)
-    return _Base(_saved(package), tuple(style_ids.items()), (), ())
+    return _Base(_saved(package), tuple(style_ids.items()), _default_id(package), (), ())
 
 
 def _reference_base(profile: StyleProfile, path: Path) -> _Base:
@@ -252,18 +249,23 @@ def _reference_base(profile: StyleProfile, path: Path) -> _Base:
         _add_page_numbers(package, profile, style_ids)
         notes.append(f"参考文档 {path.name} 没有页脚，已按版式“{profile.title}”加上页码。")
         notes += [note for role, note in missing.items() if role in PAGE_NUMBER_ROLES]
-    return _Base(_saved(package), tuple(style_ids.items()), tuple(missing.items()),
-                 tuple(notes))
+    return _Base(_saved(package), tuple(style_ids.items()), _default_id(package),
+                 tuple(missing.items()), tuple(notes))
 
 
 def _open_reference(path: Path):
+    """The reference as a python-docx document (.docx or .dotx), or a clear UserError."""
     try:
-        package = docx.Document(str(path))
+        data = ooxml.template_as_document(path.read_bytes())
+    except OSError as exc:
+        raise UserError(f"无法读取参考文档 {path}：{exc.strerror or exc}。") from None
+    try:
+        package = docx.Document(io.BytesIO(data))
         package.styles  # noqa: B018 - parse the styles part now, inside the try
     except ValueError as exc:
         if "not a Word file" in str(exc):
             raise UserError(
-                f"参考文档 {path} 不是 .docx 文档（可能是 Word 模板 .dotx 或其他文件）。"
+                f"参考文档 {path} 不是 .docx 文档（可能含有宏，或是其他类型的文件）。"
                 "请用 Word 或 WPS 打开后“另存为”.docx 格式再试。"
             ) from None
         raise _invalid_reference(path) from None
@@ -275,8 +277,13 @@ def _open_reference(path: Path):
 def _invalid_reference(path: Path) -> UserError:
     return UserError(
         f"参考文档 {path} 无法打开：它不是有效的 .docx 文件（可能已损坏、设置了打开密码，"
-        "或是改了扩展名的 .doc/.wps）。请用 Word 或 WPS 打开后“另存为”.docx 格式再试。"
+        "或是改了扩展名的 .doc/.dot/.wps）。请用 Word 或 WPS 打开后“另存为”.docx 格式再试。"
     )
+
+
+def _default_id(package) -> str:
+    default = package.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    return default.style_id if default is not None else ""
 
 
 def _saved(package) -> bytes:

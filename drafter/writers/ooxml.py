@@ -12,10 +12,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
-from xml.sax.saxutils import quoteattr
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape, quoteattr
 
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsmap, qn
 
 W_NS = nsmap["w"]
@@ -112,11 +112,6 @@ def set_languages(rPr, latin: str, east_asian: str) -> None:
     _set(_child(rPr, "lang", RPR_ORDER), val=latin, eastAsia=east_asian)
 
 
-def set_highlight(rPr, color: str) -> None:
-    """Text highlight (the highlighter pen), e.g. "yellow"; direct formatting on a run."""
-    _set(_child(rPr, "highlight", RPR_ORDER), val=color)
-
-
 def set_document_defaults(styles_element, east_asian: str, latin: str, points: float,
                           latin_language: str, east_asian_language: str) -> None:
     """w:docDefaults: what every style inherits, so nothing falls back to Calibri/theme fonts."""
@@ -174,6 +169,65 @@ def set_outline_level(pPr, level: int) -> None:
 def set_snap_to_grid(pPr, snap: bool) -> None:
     """Whether lines and characters snap to the document grid (footers should not)."""
     _set(_child(pPr, "snapToGrid", PPR_ORDER), val="1" if snap else "0")
+
+
+# ---------------------------------------------------------------- paragraphs
+
+# One run: (text, character style id or None, highlight colour or None).
+Run = tuple[str, str | None, str | None]
+_RUN_BREAKS = re.compile(r"(\t|\r\n|\r|\n)")
+
+
+def _run_content(text: str) -> str:
+    pieces = []
+    for piece in _RUN_BREAKS.split(text):
+        if piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece in ("\r\n", "\r", "\n"):
+            pieces.append("<w:br/>")
+        elif piece:
+            pieces.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    return "".join(pieces)
+
+
+def styled_paragraphs(paragraphs: Iterable[tuple[str | None, Sequence[Run]]]) -> list:
+    """Paragraphs that carry a style reference and plain runs, nothing else.
+
+    No direct formatting, so restyling the style restyles the document; the only
+    run property is a character style and the placeholder highlight. Built as one
+    XML string and parsed once: python-docx's per-paragraph API costs several
+    times more, which matters in a batch of hundreds of documents.
+    `text` must already be XML-safe (see xml_safe).
+    """
+    parts = [f"<w:body {_W}>"]
+    for style_id, runs in paragraphs:
+        parts.append("<w:p>")
+        if style_id:
+            parts.append(f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>")
+        for text, run_style, highlight in runs:
+            parts.append("<w:r>")
+            if run_style or highlight:
+                parts.append("<w:rPr>")
+                if run_style:
+                    parts.append(f"<w:rStyle w:val={quoteattr(run_style)}/>")
+                if highlight:
+                    parts.append(f"<w:highlight w:val={quoteattr(highlight)}/>")
+                parts.append("</w:rPr>")
+            parts.append(_run_content(text))
+            parts.append("</w:r>")
+        parts.append("</w:p>")
+    parts.append("</w:body>")
+    return list(parse_xml("".join(parts)))
+
+
+def append_to_body(body, elements: Iterable) -> None:
+    """Add block elements at the end of the body, before its final w:sectPr."""
+    sectPr = body.find(qn("w:sectPr"))
+    for element in elements:
+        if sectPr is not None:
+            sectPr.addprevious(element)
+        else:
+            body.append(element)
 
 
 # ------------------------------------------------------------------ sections
@@ -235,6 +289,33 @@ def drop_unreferenced_content(part) -> int:
             del part.rels[rId]
             dropped += 1
     return dropped
+
+
+_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}.main+xml"
+
+
+def template_as_document(data: bytes) -> bytes:
+    """A Word template (.dotx) repackaged as a document (.docx); anything else unchanged.
+
+    The two differ only in the main part's content type, so a team can hand over
+    its letterhead template as it is.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            types = archive.read("[Content_Types].xml")
+            if _MAIN.format("template").encode() not in types:
+                return data
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+                for item in archive.infolist():
+                    blob = archive.read(item)
+                    if item.filename == "[Content_Types].xml":
+                        blob = blob.replace(_MAIN.format("template").encode(),
+                                            _MAIN.format("document").encode())
+                    out.writestr(item, blob)
+            return buffer.getvalue()
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return data  # not a package: let the reader report it
 
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

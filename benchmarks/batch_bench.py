@@ -1,0 +1,107 @@
+"""A team's batch: N answers files (500 by default) with -j 1 and -j 2, docxtpl, pandoc.
+
+Targets (issue 7): under 20 ms of CPU per document; -j 2 at least 1.7× the
+throughput of -j 1; faster per document than docxtpl rendering the same
+content in one process; at least 2× the throughput of running pandoc once
+per document.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import fixtures
+from bench_lib import TEMPLATE, Check, Report, Stats, drafter_command, measure, pandoc, python, run_once
+
+
+def _fresh(folder: Path):
+    def clear() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return clear
+
+
+def _pandoc_batch(exe: str, markdown: list[Path], reference: Path, out: Path, jobs: int,
+                  repeat: int) -> Stats:
+    """pandoc once per document, `jobs` at a time (wall time of the whole batch)."""
+    out.mkdir(parents=True, exist_ok=True)
+
+    def one(path: Path) -> float:
+        _, cpu, _ = run_once([exe, str(path), "-f", "markdown", "-t", "docx", "--reference-doc",
+                              str(reference), "-o", str(out / (path.stem + ".docx"))])
+        return cpu
+
+    walls, cpus = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with ThreadPoolExecutor(jobs) as pool:
+            cpu = sum(pool.map(one, markdown))
+        walls.append(time.perf_counter() - start)
+        cpus.append(cpu)
+    return Stats(f"pandoc 每篇一次 ×{len(markdown)}（{jobs} 路并行）", f"{exe} …", repeat,
+                 statistics.median(walls) * 1000, min(walls) * 1000,
+                 statistics.median(cpus) * 1000, 0.0)
+
+
+def run(work: Path, count: int = 500, repeat: int = 3) -> Report:
+    report = Report()
+    answers = work / "answers"
+    paths = fixtures.answers_files(answers, count)
+    docs = fixtures.documents(paths)
+    reference = fixtures.reference_docx(work)
+    template = fixtures.docxtpl_template(reference, work / "docxtpl-template.docx")
+    contexts = fixtures.write_contexts(work / "contexts.json", docs)
+    markdown = fixtures.write_markdown(work / "md", docs)
+
+    runs = {}
+    for jobs in (1, 2):
+        out = work / f"out-j{jobs}"
+        runs[jobs] = measure(f"drafter render ×{count}（-j {jobs}）",
+                             [*drafter_command(), "render", TEMPLATE, "--answers", str(answers),
+                              "--out-dir", str(out), "-j", str(jobs)],
+                             repeat, warmup=1, before=_fresh(out))
+    produced = len(list((work / "out-j2").glob("*.docx")))
+    if produced != count:
+        raise RuntimeError(f"drafter wrote {produced} of {count} documents")
+    docxtpl_out = work / "out-docxtpl"
+    docxtpl = measure(f"docxtpl 同一内容 ×{count}（单进程）",
+                      [python(), str(Path(__file__).with_name("docxtpl_render.py")), str(contexts),
+                       str(template), str(docxtpl_out)], repeat, warmup=1,
+                      before=_fresh(docxtpl_out))
+    report.stats += [runs[1], runs[2], docxtpl]
+
+    per_doc_cpu = runs[1].cpu_ms / count
+    report.checks.append(Check("批量 -j 1 每篇 CPU（含启动，均摊）", per_doc_cpu, 20, "ms"))
+    report.checks.append(Check("-j 2 吞吐量 ÷ -j 1 吞吐量", runs[1].wall_ms / runs[2].wall_ms, 1.7, "倍",
+                               higher_is_better=True))
+    report.checks.append(Check("docxtpl 每篇用时 ÷ drafter -j 1 每篇用时",
+                               docxtpl.wall_ms / runs[1].wall_ms, 1.0, "倍", higher_is_better=True))
+    report.notes.append(f"drafter -j 2 每篇 CPU {runs[2].cpu_ms / count:.1f} ms（含两个工作进程的启动）。")
+
+    exe = pandoc()
+    if exe:
+        sequential = _pandoc_batch(exe, markdown, reference, work / "out-pandoc", 1, 1)
+        parallel = _pandoc_batch(exe, markdown, reference, work / "out-pandoc", 2, 1)
+        report.stats += [sequential, parallel]
+        report.checks.append(Check("drafter -j 1 吞吐量 ÷ pandoc 逐篇（单路）",
+                                   sequential.wall_ms / runs[1].wall_ms, 2.0, "倍",
+                                   higher_is_better=True))
+        report.checks.append(Check("drafter -j 2 吞吐量 ÷ pandoc 逐篇（两路并行）",
+                                   parallel.wall_ms / runs[2].wall_ms, 2.0, "倍",
+                                   higher_is_better=True))
+    else:
+        report.notes.append("未安装 pandoc，跳过 pandoc 批量对比（Debian/Ubuntu：apt-get install pandoc）。")
+    return report
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    from run_all import print_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print_report(run(Path(tmp)))

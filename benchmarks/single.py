@@ -1,0 +1,71 @@
+"""One document: drafter render of the 科协 example, the import floor, docxtpl, pandoc.
+
+Targets (issue 7): one render under 1.3× `python -c "import docx, jinja2, yaml"`;
+peak memory under 80 MB.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fixtures
+from bench_lib import (
+    EXAMPLE,
+    TEMPLATE,
+    Check,
+    Report,
+    drafter_command,
+    measure,
+    pandoc,
+    python,
+)
+
+
+def run(work: Path, repeat: int = 20) -> Report:
+    report = Report()
+    out = work / "single"
+    out.mkdir(parents=True, exist_ok=True)
+    reference = fixtures.reference_docx(work)
+    docs = fixtures.documents([EXAMPLE])
+    contexts = fixtures.write_contexts(work / "single-context.json", docs)
+    (markdown,) = fixtures.write_markdown(work / "single-md", docs)
+    template = fixtures.docxtpl_template(reference, work / "docxtpl-template.docx")
+
+    floor = measure("import docx, jinja2, yaml（下限）",
+                    [python(), "-c", "import docx, jinja2, yaml"], repeat)
+    render = measure("drafter render 科协示例 → docx",
+                     [*drafter_command(), "render", TEMPLATE, "--answers", str(EXAMPLE), "-o",
+                      str(out / "drafter.docx"), "--force"], repeat)
+    render_md = measure("drafter render 科协示例 → md",
+                        [*drafter_command(), "render", TEMPLATE, "--answers", str(EXAMPLE), "-o",
+                         str(out / "drafter.md"), "--force"], repeat)
+    docxtpl = measure("docxtpl 同一内容 → docx",
+                      [python(), str(Path(__file__).with_name("docxtpl_render.py")), str(contexts),
+                       str(template), str(out / "docxtpl")], repeat)
+    report.stats += [floor, render, render_md, docxtpl]
+    exe = pandoc()
+    if exe:
+        pandoc_stats = measure("pandoc Markdown → docx（同一内容）",
+                               [exe, str(markdown), "-f", "markdown", "-t", "docx",
+                                "--reference-doc", str(reference), "-o", str(out / "pandoc.docx")],
+                               repeat)
+        report.stats.append(pandoc_stats)
+        report.notes.append(f"pandoc 单篇 {pandoc_stats.wall_ms:.0f} ms；drafter 单篇为其 "
+                            f"{render.wall_ms / pandoc_stats.wall_ms:.1f} 倍（原生程序，不作目标）。")
+    else:
+        report.notes.append("未安装 pandoc，跳过 pandoc 对比（Debian/Ubuntu：apt-get install pandoc）。")
+    report.checks.append(Check("单篇 render ÷ 导入下限（墙钟中位数）", render.wall_ms / floor.wall_ms,
+                               1.3, "倍"))
+    report.checks.append(Check("单篇 render 峰值内存", render.maxrss_mb, 80, "MB"))
+    report.notes.append(f"单篇 render 比 docxtpl 单篇快 {docxtpl.wall_ms / render.wall_ms:.2f} 倍"
+                        "（均含 Python 启动和导入）。")
+    return report
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    from run_all import print_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print_report(run(Path(tmp)))

@@ -1,0 +1,134 @@
+"""`drafter templates new`: a child template ready to edit, which changes only what is edited."""
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+
+from drafter.cli import main
+from drafter.template_check import check_template
+from drafter.templates import block_source, builtin_template_dir, load_template
+
+DATA = Path(__file__).parent / "data"
+TEMPLATES = DATA / "templates"
+REPO = Path(__file__).parent.parent
+NEW_OPENING = "这是改写后的开头，只有这一段与上级模板不同。"
+
+
+def new_child(tmp_path, parent: str, capsys, *extra: str) -> Path:
+    code = main(["templates", "new", "child", "--from", parent, "--dir", str(tmp_path / "mine"),
+                 *extra])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "drafter templates check child" in out
+    return tmp_path / "mine" / "child"
+
+
+def render_txt(template: str, answers: Path, out: Path, *extra: str) -> list[str]:
+    assert main(["render", template, "--answers", str(answers), "-o", str(out), "--format",
+                 "txt", *extra]) == 0
+    return out.read_text(encoding="utf-8").splitlines()
+
+
+def replace_block(folder: Path, name: str, text: str) -> None:
+    outline = folder / "outline.j2"
+    source = outline.read_text(encoding="utf-8")
+    old = block_source(source, name)
+    assert old, f"block {name} was not copied into the new outline"
+    new = re.sub(r"(\{%-?\s*block\s+\w+\s*-?%\}).*(\{%-?\s*endblock)",
+                 lambda m: f"{m.group(1)}\n{text}\n{m.group(2)}", old, flags=re.DOTALL)
+    outline.write_text(source.replace(old, new), encoding="utf-8")
+
+
+def only_difference(parent: list[str], child: list[str]) -> tuple[list[str], list[str]]:
+    changes = [op for op in difflib.SequenceMatcher(a=parent, b=child).get_opcodes()
+               if op[0] != "equal"]
+    assert len(changes) == 1, changes
+    _, i1, i2, j1, j2 = changes[0]
+    return parent[i1:i2], child[j1:j2]
+
+
+def test_new_creates_an_editable_child_that_passes_the_check(tmp_path, capsys):
+    folder = new_child(tmp_path, "mini-base", capsys, "--template-dir", str(TEMPLATES))
+    assert sorted(p.name for p in folder.iterdir()) == ["outline.j2", "questions.yaml",
+                                                        "template.yaml"]
+    meta = (folder / "template.yaml").read_text(encoding="utf-8")
+    assert "id: child" in meta and "extends: mini-base" in meta
+    questions = (folder / "questions.yaml").read_text(encoding="utf-8")
+    assert "#   - remove: brand" in questions  # a commented example using a real question
+    assert "questions: []" in questions
+    outline = (folder / "outline.j2").read_text(encoding="utf-8")
+    assert '{% extends "mini-base/outline.j2" %}' in outline
+    assert "{% block opening %}" in outline and "{% block s1_measures %}" in outline
+    template = load_template(str(folder), [TEMPLATES])
+    assert template.chain_ids == ("child", "mini-base")
+    assert check_template(folder, [TEMPLATES]) == []
+
+
+def test_new_refuses_to_overwrite(tmp_path, capsys):
+    folder = new_child(tmp_path, "mini-base", capsys, "--template-dir", str(TEMPLATES))
+    (folder / "outline.j2").write_text("我的改动\n", encoding="utf-8")
+    code = main(["templates", "new", "child", "--from", "mini-base", "--dir",
+                 str(tmp_path / "mine"), "--template-dir", str(TEMPLATES)])
+    assert code != 0
+    assert "不会覆盖" in capsys.readouterr().err
+    assert (folder / "outline.j2").read_text(encoding="utf-8") == "我的改动\n"
+
+
+@pytest.mark.parametrize("bad", ["新模板", "a/b", "../up", ""])
+def test_new_refuses_bad_ids(tmp_path, capsys, bad):
+    code = main(["templates", "new", bad, "--from", "mini-base", "--dir", str(tmp_path),
+                 "--template-dir", str(TEMPLATES)])
+    assert code == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_goes_to_the_user_folder_by_default(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    from drafter.templates import user_template_dir
+
+    assert main(["templates", "new", "child", "--from", "mini-base", "--template-dir",
+                 str(TEMPLATES)]) == 0
+    out = capsys.readouterr().out
+    assert (user_template_dir() / "child" / "template.yaml").is_file()
+    assert "drafter templates check child\n" in out  # no --template-dir needed
+
+
+def test_editing_one_block_changes_exactly_that_block(tmp_path, capsys):
+    folder = new_child(tmp_path, "mini-base", capsys, "--template-dir", str(TEMPLATES))
+    answers = TEMPLATES / "answers" / "mini-base.yaml"
+    parent = render_txt("mini-base", answers, tmp_path / "parent.txt", "--template-dir",
+                        str(TEMPLATES))
+    unchanged = render_txt(str(folder), answers, tmp_path / "same.txt", "--template-dir",
+                           str(TEMPLATES))
+    assert unchanged == parent  # the copied blocks render exactly as the parent's
+
+    replace_block(folder, "opening", NEW_OPENING)
+    child = render_txt(str(folder), answers, tmp_path / "child.txt", "--template-dir",
+                       str(TEMPLATES))
+    old, new = only_difference(parent, child)
+    assert [line.strip() for line in old] == ["县科协认真履行职责，现将主要做法报告如下。"]
+    assert [line.strip() for line in new] == [NEW_OPENING]
+
+
+BUILTIN_WITH_EXAMPLES = sorted(
+    p.name for p in builtin_template_dir().iterdir()
+    if (p / "template.yaml").is_file() and (REPO / "examples" / f"{p.name}.yaml").is_file()
+)
+
+
+@pytest.mark.parametrize("parent", BUILTIN_WITH_EXAMPLES)
+def test_a_child_of_a_builtin_differs_only_in_the_edited_block(tmp_path, capsys, parent):
+    folder = new_child(tmp_path, parent, capsys)
+    assert check_template(folder) == []
+    answers = REPO / "examples" / f"{parent}.yaml"
+    before = render_txt(parent, answers, tmp_path / "parent.txt")
+    replace_block(folder, "opening", NEW_OPENING)
+    after = render_txt(str(folder), answers, tmp_path / "child.txt")
+    old, new = only_difference(before, after)
+    assert len(old) == 1 and old[0].strip() and old[0].strip() != NEW_OPENING
+    assert [line.strip() for line in new] == [NEW_OPENING]
