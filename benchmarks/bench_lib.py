@@ -1,8 +1,9 @@
 """Shared helpers for the benchmarks: run a command, measure wall time, CPU and peak memory.
 
-Every measurement runs a real child process, as a user would, and reads its
-resource usage with os.wait4: CPU is user+system time of the child and of the
-workers it waited for, peak memory is ru_maxrss of the largest one.
+Every measurement runs a real child process, as a user would, through
+launch.py, which reads its resource usage with os.wait4: CPU is user+system
+time of the child and of the workers it waited for, peak memory is ru_maxrss
+of the largest single process among them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -85,53 +85,119 @@ def child_env() -> dict[str, str]:
     return env
 
 
+_INSTALLED: dict[str, Path] = {}
+
+
+def install(work: Path) -> str:
+    """Install drafter as `pip install .` would, into a scratch environment, and use it.
+
+    An editable install (pip install -e) puts an import hook in site-packages that
+    every interpreter of that environment runs at start-up, bare `python -c pass`
+    included; a checkout may also lack .pyc files. Neither is what a user has. So
+    the wheel is built and unpacked into a fresh venv whose only other content is a
+    path entry to this environment's site-packages (for jinja2, python-docx, …).
+    Returns a note for the report.
+    """
+    import sysconfig
+    import zipfile
+
+    wheels = work / "wheel"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(wheels), str(REPO)], capture_output=True, text=True)
+    if build.returncode != 0:
+        return ("无法构建 wheel（需要 pip 和 setuptools），改用当前环境测量："
+                + build.stderr.strip().splitlines()[-1] if build.stderr.strip() else "")
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    new_python = bin_dir / Path(sys.executable).name
+    site = Path(subprocess.run(
+        [str(new_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip())
+    with zipfile.ZipFile(next(wheels.glob("drafter-*.whl"))) as wheel:
+        wheel.extractall(site)
+    (site / "_bench_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    subprocess.run([str(new_python), "-m", "compileall", "-q", str(site / "drafter")],
+                   check=True, env=child_env())
+    script = bin_dir / "drafter"
+    script.write_text(
+        f"#!{new_python}\n# -*- coding: utf-8 -*-\nimport re\nimport sys\n"
+        "from drafter.cli import main\nif __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+        "    sys.exit(main())\n", "utf-8")
+    script.chmod(0o755)
+    _INSTALLED["python"] = new_python
+    _INSTALLED["drafter"] = script
+    return "drafter 按 pip install . 的方式装入临时环境后测量（wheel，含 .pyc），依赖取自当前环境。"
+
+
 def python() -> str:
-    return sys.executable
+    return str(_INSTALLED.get("python", sys.executable))
 
 
 def drafter_command() -> list[str]:
-    """The console script a user types, from the same environment as this interpreter."""
+    """The console script a user types."""
+    if "drafter" in _INSTALLED:
+        return [str(_INSTALLED["drafter"])]
     script = Path(sys.executable).with_name("drafter")
     if script.exists():
         return [str(script)]
     return [sys.executable, "-m", "drafter"]
 
 
+LAUNCHER = Path(__file__).with_name("launch.py")
+
+
 def run_once(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
              check: bool = True) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in kB) of one run of cmd."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env or child_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if check and proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    """(wall seconds, CPU seconds, peak RSS in kB) of one run of cmd, via launch.py."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as result:
+        proc = subprocess.run([sys.executable, "-S", "-I", str(LAUNCHER), result.name, *cmd],
+                              cwd=cwd, env=env or child_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+        fields = result.read().split()
+    if proc.returncode != 0 or len(fields) != 4:
+        raise RuntimeError(f"launcher failed for {' '.join(cmd)}:\n{proc.stderr.decode()}")
+    wall, cpu, maxrss, code = float(fields[0]), float(fields[1]), int(fields[2]), int(fields[3])
+    if check and code != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({code}):\n{proc.stderr.decode()}")
+    return wall, cpu, maxrss
 
 
 def measure(name: str, cmd: list[str], repeat: int, warmup: int = 2, cwd: Path | None = None,
             env: dict | None = None, before=None) -> Stats:
-    """Median of `repeat` runs after `warmup` unmeasured ones (caches, .pyc files)."""
-    for _ in range(warmup):
-        if before:
-            before()
-        run_once(cmd, cwd, env)
-    walls, cpus, rss = [], [], []
-    for _ in range(repeat):
-        if before:
-            before()
-        wall, cpu, maxrss = run_once(cmd, cwd, env)
-        walls.append(wall)
-        cpus.append(cpu)
-        rss.append(maxrss)
-    return Stats(name, " ".join(_short(c) for c in cmd), repeat,
-                 statistics.median(walls) * 1000, min(walls) * 1000,
-                 statistics.median(cpus) * 1000, max(rss) / 1024)
+    """Median and best of `repeat` runs after `warmup` unmeasured ones (caches, .pyc files)."""
+    return measure_group([(name, cmd, before)], repeat, warmup, cwd, env)[0]
+
+
+def measure_group(commands: list[tuple], repeat: int, warmup: int = 2, cwd: Path | None = None,
+                  env: dict | None = None) -> list[Stats]:
+    """Measure several (name, cmd[, before]) in turn, round after round.
+
+    Interleaving spreads any load from other processes evenly over the commands
+    compared, so their ratios stay fair on a shared machine.
+    """
+    commands = [(c[0], c[1], c[2] if len(c) > 2 else None) for c in commands]
+    samples: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _, _ in commands}
+    for round_ in range(warmup + repeat):
+        for name, cmd, before in commands:
+            if before:
+                before()
+            sample = run_once(cmd, cwd, env)
+            if round_ >= warmup:
+                samples[name].append(sample)
+    result = []
+    for name, cmd, _ in commands:
+        walls = [s[0] for s in samples[name]]
+        cpus = [s[1] for s in samples[name]]
+        result.append(Stats(name, " ".join(_short(c) for c in cmd), repeat,
+                            statistics.median(walls) * 1000, min(walls) * 1000,
+                            statistics.median(cpus) * 1000,
+                            max(s[2] for s in samples[name]) / 1024))
+    return result
 
 
 def _short(arg: str) -> str:

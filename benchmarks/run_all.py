@@ -3,8 +3,8 @@
     python benchmarks/run_all.py            # full run (500-document batch), a few minutes
     python benchmarks/run_all.py --quick    # smoke run: fewer repeats, 100 documents
 
-Prints the measurements and the targets, and writes benchmarks/results.json
-(and results-quick.json for --quick). Run it from the project's environment
+Prints the measurements and the targets; a full run also writes
+benchmarks/results.json. Run it from the project's environment
 with the bench extra installed: pip install -e '.[bench]'. pandoc is optional.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_lib import Report, header, machine, save  # noqa: E402
+from bench_lib import Report, header, install, machine, save  # noqa: E402
 
 
 def print_report(report: Report) -> None:
@@ -30,6 +30,16 @@ def print_report(report: Report) -> None:
         print(check.row())
     for note in report.notes:
         print(f"注：{note}")
+
+
+def standalone(run) -> None:
+    """Run one benchmark module on its own: `python benchmarks/single.py`."""
+    with tempfile.TemporaryDirectory(prefix="drafter-bench-") as tmp:
+        work = Path(tmp)
+        note = install(work)
+        report = run(work)
+        report.notes.insert(0, note)
+        print_report(report)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     with tempfile.TemporaryDirectory(prefix="drafter-bench-") as tmp:
         work = Path(tmp)
+        report.notes.append(install(work))
         if "startup" in only:
             report.extend(startup.run(repeat=10 if args.quick else 40))
         if "single" in only:
@@ -58,9 +69,9 @@ def main(argv: list[str] | None = None) -> int:
             report.extend(batch_bench.run(work, count=count, repeat=1 if args.quick else 3))
     print()
     print_report(report)
-    name = "results-quick.json" if args.quick else "results.json"
-    save(report, HERE / name, info)
-    print(f"\n结果已写入 {HERE / name}")
+    if not args.quick and not args.only:
+        save(report, HERE / "results.json", info)
+        print(f"\n结果已写入 {HERE / 'results.json'}")
     return 0 if all(c.met for c in report.checks) else 1
 
 

@@ -186,7 +186,12 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str_representer(dumper: yaml.SafeDumper, data: str):
-    style = "|" if "\n" in data else None
+    if any(ch in data for ch in "\r\x85\u2028\u2029"):
+        style = '"'  # YAML reads these as line breaks; only escapes keep them as they are
+    elif "\n" in data:
+        style = "|"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
@@ -198,7 +203,9 @@ def _dump_value(key: str, value: object) -> str:
         value = value.date()
     text = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      width=10_000, default_flow_style=False)
-    return text
+    # After a block scalar that keeps trailing blank lines (|+) PyYAML ends the document
+    # with "..."; inside the answers mapping that marker would break the file.
+    return text.removesuffix("...\n")
 
 
 def dump_answers(template: Template, values: dict, header: str = "") -> str:

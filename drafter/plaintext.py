@@ -145,24 +145,24 @@ def to_markup(text: str, markdown: bool = False) -> str:
                 indents.append(0)
             prev_raw = ""
             continue
+        md = None if in_fence else _MD_HEADING.match(line)
+        if md:  # a Markdown heading is also drafter markup; either may carry typed numbers
+            hashes, body = md.groups()
+            body = _clean_markdown(body).strip() if markdown else body
+            if len(hashes) == 1:
+                emit(f"# {body}", "title")
+            else:
+                level = min(len(hashes) - 1, 4)
+                emit(f"{'#' * (level + 1)} {heading_level(body)[1]}", "heading")
+            prev_raw = raw
+            seen_content = True
+            continue
         if markdown and not in_fence:
             right = _RIGHT_ALIGNED.match(line)
             if right:
                 body = _clean_markdown(right.group(1)).strip()
                 directive = "@日期" if _DATE.match(body) else "@署名"
                 emit(f"{directive} {body}", "directive")
-                prev_raw = raw
-                seen_content = True
-                continue
-            md = _MD_HEADING.match(line)
-            if md:
-                hashes, body = md.groups()
-                body = _clean_markdown(body).strip()
-                if len(hashes) == 1:
-                    emit(f"# {body}", "title")
-                else:
-                    level = min(len(hashes) - 1, 4)
-                    emit(f"{'#' * (level + 1)} {heading_level(body)[1]}", "heading")
                 prev_raw = raw
                 seen_content = True
                 continue

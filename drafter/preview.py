@@ -15,8 +15,8 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -195,9 +195,46 @@ def convert_to_pdf(sources: list[Path], out_dir: Path, timeout: float = TIMEOUT,
     except OSError as exc:
         raise ConversionFailed(f"无法创建临时文件夹：{exc.strerror or exc}。请检查磁盘空间。") from None
     try:
+        copies, env = _prepare(work, sources)
+        command = [
+            office, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
+            "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+            "--outdir", str(work / "out"), *map(str, copies),
+        ]
+        try:
+            result = _run(command, env, timeout)
+        except OSError as exc:
+            raise OfficeMissing(f"无法启动 {office}：{exc.strerror or exc}。") from None
+        pdfs = []
+        for index, source in enumerate(sources):
+            pdf = work / "out" / f"{index}.pdf"
+            if not pdf.is_file() or pdf.stat().st_size == 0:
+                detail = _tail(result.stderr) or _tail(result.stdout)
+                raise ConversionFailed(
+                    f"LibreOffice 未能把 {source} 转成 PDF（退出码 {result.returncode}）。"
+                    "请确认它是完好的 .docx 文件（可先用 Word/WPS 打开试试）。"
+                    + (f"\nLibreOffice 的输出：{detail}" if detail else "")
+                )
+            target = out_dir / f"{index}.pdf"
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(pdf), target)
+            except OSError as exc:
+                raise ConversionFailed(f"无法保存转换结果：{exc.strerror or exc}。"
+                                       "请检查磁盘空间。") from None
+            pdfs.append(target)
+        return pdfs
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _prepare(work: Path, sources: list[Path]) -> tuple[list[Path], dict[str, str]]:
+    """Copy the inputs under plain names (0.docx, 1.docx…) and write the font config."""
+    copies = []
+    try:
         inputs = work / "in"
         inputs.mkdir()
-        copies = []
         for index, source in enumerate(sources):
             copy = inputs / f"{index}{Path(source).suffix.lower() or '.docx'}"
             try:
@@ -209,34 +246,9 @@ def convert_to_pdf(sources: list[Path], out_dir: Path, timeout: float = TIMEOUT,
             except PermissionError:
                 raise UserError(f"没有权限读取 {source}。") from None
             copies.append(copy)
-        produced = work / "out"
-        command = [
-            office, f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
-            "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(produced),
-            *map(str, copies),
-        ]
-        try:
-            result = _run(command, office_environment(work), timeout)
-        except OSError as exc:
-            raise OfficeMissing(f"无法启动 {office}：{exc.strerror or exc}。") from None
-        pdfs = []
-        for index, source in enumerate(sources):
-            pdf = produced / f"{index}.pdf"
-            if not pdf.is_file() or pdf.stat().st_size == 0:
-                detail = _tail(result.stderr) or _tail(result.stdout)
-                raise ConversionFailed(
-                    f"LibreOffice 未能把 {source} 转成 PDF（退出码 {result.returncode}）。"
-                    "请确认它是完好的 .docx 文件（可先用 Word/WPS 打开试试）。"
-                    + (f"\nLibreOffice 的输出：{detail}" if detail else "")
-                )
-            out_dir.mkdir(parents=True, exist_ok=True)
-            target = out_dir / f"{index}.pdf"
-            shutil.move(str(pdf), target)
-            pdfs.append(target)
-        return pdfs
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return copies, office_environment(work)
+    except OSError as exc:
+        raise ConversionFailed(f"无法准备临时文件：{exc.strerror or exc}。请检查磁盘空间。") from None
 
 
 def _tail(data: bytes, limit: int = 400) -> str:
@@ -262,6 +274,20 @@ def first_page_png(pdf: Path, png: Path, dpi: int = PNG_DPI, timeout: float = 60
 # ---------------------------------------------------------------- the command's work
 
 
+def _check_docx(path: Path) -> None:
+    """LibreOffice would happily turn any bytes into a PDF of garbage; refuse non-.docx first."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError):
+        raise UserError(f"{path} 不是有效的 .docx 文件（可能已损坏，或是改了扩展名的 .doc/.wps）。"
+                        "请用 Word 或 WPS 打开后“另存为”.docx 再预览。") from None
+    except PermissionError:
+        raise UserError(f"没有权限读取 {path}。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取 {path}：{exc.strerror or exc}。") from None
+
+
 def preview_docx(docx: Path, pdf: Path, png: Path | None = None, force: bool = False,
                  timeout: float = TIMEOUT) -> Preview:
     """Convert one .docx to `pdf` (and page 1 to `png`); existing files need `force`.
@@ -275,6 +301,7 @@ def preview_docx(docx: Path, pdf: Path, png: Path | None = None, force: bool = F
         if docx.is_dir():
             raise UserError(f"要预览的应当是 .docx 文件，但 {docx} 是一个文件夹。")
         raise UserError(f"找不到要预览的文件：{docx}。请检查路径是否正确。")
+    _check_docx(docx)
     for target in (pdf, png):
         if target is not None:
             check_target(target, force)

@@ -23,8 +23,10 @@ from drafter.errors import MissingFactsError, Problem, SandboxError, TemplateErr
 from drafter.sandbox import GuardedSandbox, memory_limit
 from drafter.templates import Template, folder_for
 
-GAP = "\ue000"  # marks an empty optional fact; its sentence is dropped
-ESCAPE = "\ue001"  # keeps an answer that starts with # or @ from becoming markup
+# Internal markers are Unicode noncharacters, never text: private-use characters such as
+# U+E000 are real characters in Chinese offices (造字, GB18030 user-defined area).
+GAP = "\ufdd0"  # marks an empty optional fact; its sentence is dropped
+ESCAPE = "\ufdd1"  # keeps an answer that starts with # or @ from becoming markup
 MAX_OUTPUT = 2_000_000  # characters of markup a template may produce
 MAX_RANGE = 10_000
 RENDER_SECONDS = 10
@@ -175,11 +177,12 @@ def finalize(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return join_cn(value)
     if isinstance(value, Paragraphs):
-        lines = [line.strip() for line in value.replace("\r", "").split("\n")]
+        # splitlines: U+2028, U+0085 … break lines in the outline markup just as \n does.
+        lines = [line.strip() for line in value.splitlines()]
         return "\n\n".join(ESCAPE + line if line[:1] in ("#", "@") else line
                            for line in lines if line)
     if isinstance(value, str):
-        text = value.replace("\r", "").replace("\n", "")
+        text = "".join(value.splitlines())  # no answer may start a markup line of its own
         if text[:1] in ("#", "@"):
             text = ESCAPE + text
         return text
@@ -244,6 +247,15 @@ def make_environment(template: Template) -> jinja2.Environment:
     return env
 
 
+def _without_markers(value: object) -> object:
+    """An answer cannot carry the render's own markers and so drop or escape text itself."""
+    if isinstance(value, str) and (GAP in value or ESCAPE in value):
+        return value.replace(GAP, "").replace(ESCAPE, "")
+    if isinstance(value, list):
+        return [_without_markers(item) for item in value]
+    return value
+
+
 def build_context(template: Template, answers: dict, allow_missing: bool) -> dict:
     """Answers as the outline sees them: gaps for empty optional facts."""
     context: dict = {}
@@ -257,7 +269,7 @@ def build_context(template: Template, answers: dict, allow_missing: bool) -> dic
                 value = Placeholder(question.title)
             else:
                 value = Missing(question.name)
-        context[question.name] = value
+        context[question.name] = _without_markers(value)
     if missing:
         raise MissingFactsError(missing)
     return context
@@ -385,11 +397,20 @@ FORBIDDEN = ("{{", "}}", "{%", "%}", "{#", "None", "Undefined", "、、", "，�
 
 
 def guard(document: Document, template: Template, answer_text: str) -> None:
-    """Template bugs must never reach a user's draft as raw tags or empty lists."""
+    """Template bugs must never reach a user's draft as raw tags or empty lists.
+
+    Only the template's own text is judged: each answer is blanked out first, so an
+    answer that ends in 、 next to the template's 、 is the user's text, not a template bug.
+    """
     problems = []
+    pieces = sorted({p.strip() for p in answer_text.split("\n") if p.strip()}, key=len,
+                    reverse=True)
     for block in document.blocks:
+        own = block.text
+        for piece in pieces:
+            own = own.replace(piece, "\ufdd2")
         for bad in FORBIDDEN:
-            if bad in block.text and bad not in answer_text:
+            if bad in own and bad not in answer_text:
                 problems.append(Problem(
                     f"生成的正文中出现了“{bad}”：“{block.text[:40]}…”。请检查提纲在这一处的写法。",
                     file=f"{template.id}/outline", line=block.line or None))

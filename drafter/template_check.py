@@ -23,7 +23,7 @@ from jinja2 import meta, nodes
 from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.parser import Parser
 
-from drafter.errors import TemplateError, TemplateNotFound
+from drafter.errors import SandboxError, TemplateError
 from drafter.questions import did_you_mean
 from drafter.templates import (
     META_FILE,
@@ -275,7 +275,7 @@ class _Outline:
     """The outline files of a template, child first, and what is live in them."""
 
     files: list[FileInfo] = field(default_factory=list)
-    uses: list[tuple[str, str, int]] = field(default_factory=list)  # name, file, line
+    uses: list[tuple[str, str, int, str]] = field(default_factory=list)  # name, file, line, block
     complete: bool = True  # False when a file could not be analysed
 
 
@@ -344,16 +344,21 @@ def _outline_files(template: Template, env, problems: list, quiet: bool) -> _Out
 
 
 def _locate(env, name: str) -> Path | None:
+    """The file a loader name refers to, or None if it is missing or refused."""
+    found = _find(env, name)
+    return found if isinstance(found, Path) else None
+
+
+def _find(env, name: str) -> Path | str | None:
+    """A path, the loader's refusal (a message), or None when there is no such file."""
     if _unsafe_name(name):
-        return None
+        return "unsafe"
     try:
         _, filename, _ = env.loader.get_source(env, name)
+    except SandboxError as exc:
+        return exc.message
     except (jinja2.TemplateNotFound, jinja2.TemplateError, OSError, ValueError):
         return None
-    except Exception as exc:  # the loader's own refusal (SandboxError)
-        if type(exc).__name__ == "SandboxError":
-            return None
-        raise
     return Path(filename)
 
 
@@ -396,7 +401,7 @@ def _live_uses(outline: _Outline, env, problems: list) -> None:
                 break
     included: set[str] = set()
     for info, block in live:
-        outline.uses += [(n, info.path, ln) for n, ln in block.uses]
+        outline.uses += [(n, info.path, ln, block.name) for n, ln in block.uses]
         for name, _line in block.includes:
             if name in included or _unsafe_name(name):
                 continue
@@ -411,7 +416,7 @@ def _live_uses(outline: _Outline, env, problems: list) -> None:
                 outline.complete = False
                 continue
             for region in (extra.top, *extra.blocks.values()):
-                outline.uses += [(n, extra.path, ln) for n, ln in region.uses]
+                outline.uses += [(n, extra.path, ln, region.name) for n, ln in region.uses]
 
 
 def _file_findings(info: FileInfo, env, problems: list) -> None:
@@ -430,10 +435,11 @@ def _file_findings(info: FileInfo, env, problems: list) -> None:
         problems.append(_problem("trust", f"不能访问以下划线开头的内部属性“{attr}”，渲染时会被沙箱拒绝。",
                                  info.path, line))
     for name, line in info.references:
-        if _unsafe_name(name):
+        found = _find(env, name)
+        if isinstance(found, str):
             problems.append(_problem("trust", f"“{name}”指向模板文件夹以外，渲染时会被拒绝。"
                                      "模板只能引用本模板及上级模板文件夹内的文件。", info.path, line))
-        elif _locate(env, name) is None:
+        elif found is None:
             problems.append(_problem("outline", f"找不到要引用的文件“{name}”。", info.path, line))
 
 
@@ -550,16 +556,27 @@ def _output_findings(template: Template, env, asked: set[str], problems: list) -
 
 
 def _undeclared_findings(outline: _Outline, asked: set[str], defined: set[str],
-                         own_folder: Path, problems: list) -> None:
+                         template: Template, problems: list) -> None:
+    own_folder = template.folder
     lines: dict[tuple[str, str], list[int]] = {}
-    for name, file, line in outline.uses:
+    blocks: dict[tuple[str, str], list[str]] = {}
+    for name, file, line, block in outline.uses:
         if name in asked or name in defined:
             continue
         lines.setdefault((file, name), []).append(line)
+        if block and block not in blocks.setdefault((file, name), []):
+            blocks[(file, name)].append(block)
     for (file, name), found in lines.items():
         found = sorted(set(found))
-        hint = did_you_mean(name, asked)
         more = f"（另见第 {'、'.join(map(str, found[1:]))} 行）" if len(found) > 1 else ""
+        if name in template.removed:
+            where = "、".join(blocks.get((file, name), [])) or "用到它的部分"
+            problems.append(_problem(
+                "undeclared", f"提纲使用了“{name}”，但本模板已用 remove 删除了这个问题{more}。"
+                f"请在本模板的 outline.j2 中改写 block {where}，或者不删除这个问题。",
+                file, found[0]))
+            continue
+        hint = did_you_mean(name, asked)
         inherited = "" if Path(file).resolve().parent == own_folder.resolve() else (
             "这是上级模板的提纲；如果本模板删除或改名了这个问题，请同时改写用到它的 block。")
         problems.append(_problem(
@@ -595,8 +612,8 @@ def check_loaded(template: Template, problems: list | None = None) -> list[Templ
     if outline.complete:
         defined = set().union(*(info.top_defs for info in outline.files)) | set(env.globals)
         if not loading_failed:
-            _undeclared_findings(outline, asked, defined, template.folder, found)
-        used |= {name for name, _, _ in outline.uses}
+            _undeclared_findings(outline, asked, defined, template, found)
+        used |= {use[0] for use in outline.uses}
         if not loading_failed and outline.complete:
             for question in template.questions:
                 if question.name not in used and question.name not in IMPLICIT_USES:
@@ -662,5 +679,4 @@ def format_finding(problem: TemplateProblem, base: Path | None = None) -> str:
     return f"{where}：{message}" if where else message
 
 
-__all__ = ["check_loaded", "check_template", "ensure_renderable", "format_finding",
-           "TemplateNotFound"]
+__all__ = ["check_loaded", "check_template", "ensure_renderable", "format_finding"]

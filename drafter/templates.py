@@ -111,6 +111,7 @@ class Template:
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     specs: tuple[Spec, ...] = field(default=(), compare=False, repr=False)
     output_where: tuple[str, int | None] = field(default=("", None), compare=False, repr=False)
+    removed: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def question(self, name: str) -> Question | None:
         for q in self.questions:
@@ -168,6 +169,7 @@ def template_sources(extra_dirs: list[str | Path] | None = None,
 
 
 _ID_LINE_RE = re.compile(r"""^id:[ \t]*(["']?)([A-Za-z0-9_-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
+_ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _YAML_CACHE: dict[tuple[str, int, int], Loaded] = {}
 
 
@@ -253,7 +255,8 @@ def resolve(name: str, extra_dirs: list[str | Path] | None = None,
 
 
 def _looks_like_id(name: str) -> bool:
-    return bool(name) and all(ch.isalnum() or ch in "-_" for ch in name)
+    """Template ids are ASCII letters, digits, '-' and '_': they become folder and loader names."""
+    return bool(_ID_RE.fullmatch(name))
 
 
 def load_template(name: str | Path, extra_dirs: list[str | Path] | None = None) -> Template:
@@ -386,9 +389,14 @@ def _load_question_specs(folder: Path, problems: list) -> list[Spec]:
     return []
 
 
-def _merge_specs(parent: list[Spec], child: list[Spec], problems: list) -> list[Spec]:
-    """Child specs override parent specs by name, remove them, or add new ones."""
+def _merge_specs(parent: list[Spec], child: list[Spec], problems: list,
+                 removed: set[str] | None = None) -> list[Spec]:
+    """Child specs override parent specs by name, remove them, or add new ones.
+
+    Names removed are added to `removed`, so the check can say why they are missing.
+    """
     merged: list[Spec] = list(parent)
+    removed = set() if removed is None else removed
     defined_here: set[str] = set()
 
     def position(name: object) -> int | None:
@@ -412,6 +420,7 @@ def _merge_specs(parent: list[Spec], child: list[Spec], problems: list) -> list[
                     spec.file, spec.line))
             else:
                 del merged[index]
+                removed.add(str(name))
             continue
         name = spec.name
         if name is not None and name in defined_here:
@@ -477,8 +486,9 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
             else:
                 parent = _load_chain(parent_folder, parent_source, extra_dirs, problems,
                                      seen=[*seen, template_id])
+    removed = set(parent.removed) if parent else set()
     specs = _merge_specs(list(parent.specs) if parent else [],
-                         _load_question_specs(folder, problems), problems)
+                         _load_question_specs(folder, problems), problems, removed)
     questions: list[Question] = []
     names: set[str] = set()
     for spec in specs:
@@ -520,6 +530,7 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
         chain_ids=chain_ids,
         outline_name=outline_name,
         specs=tuple(specs),
+        removed=frozenset(removed - {spec.name for spec in specs}),
         output_where=((str(meta_path), meta_loaded.line("output") if meta_loaded else None)
                       if own_output else inherited.output_where),
     )

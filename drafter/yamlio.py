@@ -15,6 +15,7 @@ import yaml
 from drafter.errors import Problem
 
 MAX_NODES = 200_000
+MAX_CHARS = 2_000_000  # text after alias expansion: a few aliases must not make gigabytes
 PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 BINARY_TAG = "tag:yaml.org,2002:binary"
 Path_ = tuple  # a path into the data: ("questions", 3, "default")
@@ -66,9 +67,22 @@ def load_yaml_text(text: str, file: str) -> Loaded:
         return loaded
     constructor = yaml.constructor.SafeConstructor()
     budget = [MAX_NODES]
+    chars = [MAX_CHARS]
 
     def build(node: yaml.Node, path: Path_) -> object:
         budget[0] -= 1
+        if isinstance(node, yaml.ScalarNode):
+            chars[0] -= len(node.value)
+        if chars[0] < 0:
+            raise YamlProblem(
+                Problem(
+                    f"内容过大（超过 {MAX_CHARS} 字，别名按展开后计算），已拒绝读取。"
+                    "请删去过长的内容；如用了别名（&/*），请删去别名，直接写出内容。",
+                    file=file,
+                    line=node.start_mark.line + 1,
+                    field=next((str(p) for p in reversed(path) if isinstance(p, str)), ""),
+                )
+            )
         if budget[0] < 0:
             raise YamlProblem(
                 Problem(
@@ -90,14 +104,14 @@ def load_yaml_text(text: str, file: str) -> Loaded:
                     raise YamlProblem(
                         Problem("键必须是简单的文字。", file=file, line=key_node.start_mark.line + 1)
                     )
-                key = scalar(key_node)
-                key = str(key) if not isinstance(key, str) else key
-                loaded.lines[path + (key,)] = key_node.start_mark.line + 1
-                if key == "<<":
+                if key_node.value == "<<":  # checked first: its merge tag has no constructor
                     raise YamlProblem(
                         Problem("不支持合并键“<<”，请直接写出各项。", file=file,
                                 line=key_node.start_mark.line + 1)
                     )
+                key = scalar(key_node)
+                key = str(key) if not isinstance(key, str) else key
+                loaded.lines[path + (key,)] = key_node.start_mark.line + 1
                 result[key] = build(value_node, path + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):

@@ -110,6 +110,11 @@ def test_markup_is_accepted_as_is():
         ("signature", 0, "某某县科协"), ("date", 0, "2024年5月8日")]
 
 
+def test_markup_headings_lose_their_typed_numbers_too():
+    document = parse_plaintext("# 标题\n\n## 一、第一部分\n\n### （二）小节\n\n正文。\n")
+    assert [(b.level, b.text) for b in document.headings()] == [(1, "第一部分"), (2, "小节")]
+
+
 def test_text_starting_with_markup_characters_stays_text():
     document = parse_plaintext("标题\n\n正文。\n@某某同志的发言很好。\n")
     assert document.blocks[-1].text == "@某某同志的发言很好。"
@@ -229,3 +234,13 @@ def test_format_missing_or_empty_input(capsys, tmp_path):
 def test_signature_without_a_date(tail, kind):
     document = parse_plaintext(f"标题\n\n正文第一段。\n正文第二段。\n{tail}\n")
     assert document.blocks[-1].kind is kind
+
+
+def test_format_runs_the_checker(capsys, tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("2024年工作交流材料\n\n一、主要做法\n我们积极效劳群众。\n", "utf-8")
+    out = tmp_path / "a.md"
+    code, stdout, _ = run(capsys, "format", source, "-o", out)
+    assert code == 0
+    assert f"校对：发现 1 处问题（转换错误 1），请运行 drafter check {out} 查看详情" in stdout
+    assert "我们积极效劳群众。" in out.read_text("utf-8")  # the text is laid out, not rewritten

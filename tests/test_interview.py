@@ -245,10 +245,16 @@ def test_existing_answers_file_is_not_overwritten_without_force(tmp_path, monkey
     assert "interview-test" in (tmp_path / "样稿.answers.yaml").read_text(encoding="utf-8")
 
 
-def test_the_builtin_template_renders_from_defaults(tmp_path, monkeypatch):
+def test_a_newcomer_sees_the_kexie_draft_from_defaults(tmp_path, monkeypatch):
+    import docx
+
     monkeypatch.chdir(tmp_path)
-    assert main(["new", "six-adherences", "--defaults", "-o", "样稿.txt"]) == 0
-    assert "“六个坚持”" in (tmp_path / "样稿.txt").read_text(encoding="utf-8")
+    assert main(["new", "kexie", "--defaults"]) == 0
+    [draft] = tmp_path.glob("*.docx")
+    assert draft.name == f"{THIS_YEAR}年县科协“六个坚持”经验交流材料.docx"
+    text = "\n".join(p.text for p in docx.Document(str(draft)).paragraphs)
+    assert "科协" in text and "【待补充" not in text  # the examples fill every required fact
+    assert (tmp_path / f"{draft.stem}.answers.yaml").is_file()
 
 
 def test_registering_the_command_imports_nothing_heavy():

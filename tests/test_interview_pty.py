@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 import subprocess
 import sys
@@ -24,9 +23,6 @@ from pty_helpers import (
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
-# The docx writer is being written alongside; until it lands the same run renders .txt.
-HAS_DOCX = importlib.util.find_spec("drafter.writers.docx") is not None
-SUFFIX = "docx" if HAS_DOCX else "txt"
 
 
 def draft_text(path) -> str:
@@ -61,7 +57,7 @@ def resume_file(tmp_path):
 
 
 def test_full_questionnaire_makes_a_draft_with_the_typed_facts(term, tmp_path):
-    t = term("-o", f"材料.{SUFFIX}")
+    t = term("-o", "材料.docx")
     t.expect("问卷测试模板")
     t.expect("【基本情况】")
     t.answer("材料年份", ENTER)
@@ -83,7 +79,9 @@ def test_full_questionnaire_makes_a_draft_with_the_typed_facts(term, tmp_path):
     t.send("全国科普日" + ENTER)
     t.expect("直接回车结束")
     t.send(ENTER)
-    t.answer("特色活动介绍", "组织“科普大篷车”进乡村。", ENTER, "全年行程三千公里。", FINISH_TEXT)
+    t.answer("特色活动介绍", "组织“科普大篷车”进乡村。", ENTER, "全年行程三千公里，为群众效劳。",
+             FINISH_TEXT)
+    t.expect("注意：“效劳”")  # proofreading warns under the answer and lets it stand
     t.answer("落款日期", "2024-13-45", ENTER)
     t.expect("应为日期，例如 2024-05-08 或 2024年5月8日；“2024-13-45”无法识别。")
     t.send(CTRL_U + "2024年5月8日" + ENTER)
@@ -101,11 +99,11 @@ def test_full_questionnaire_makes_a_draft_with_the_typed_facts(term, tmp_path):
     assert t.finish() == 0
 
     screen = t.screen
-    assert f"已生成：材料.{SUFFIX}" in screen
+    assert "已生成：材料.docx" in screen
     assert "合计" in screen and "宣读约" in screen  # the same summary as drafter render
     assert "答案已保存：材料.answers.yaml" in screen
 
-    text = draft_text(tmp_path / f"材料.{SUFFIX}")
+    text = draft_text(tmp_path / "材料.docx")
     for fact in ("青川县科学技术协会", "青川科协", "科普活动150场", "工作站3个", "获评省级科普示范县",
                  "科学普及和学会建设", "科技活动周和全国科普日", "科普大篷车", "三千公里",
                  "2024年5月8日"):
@@ -115,7 +113,7 @@ def test_full_questionnaire_makes_a_draft_with_the_typed_facts(term, tmp_path):
     answers = saved_answers(tmp_path / "材料.answers.yaml")
     assert answers["events"] == 150
     assert answers["level"] == "省级科普示范县"
-    assert answers["activity"] == "组织“科普大篷车”进乡村。\n全年行程三千公里。"
+    assert answers["activity"] == "组织“科普大篷车”进乡村。\n全年行程三千公里，为群众效劳。"
     assert answers["date"] == dt.date(2024, 5, 8)
     assert answers["year"] == dt.date.today().year
     assert not resume_file(tmp_path).exists()  # a finished questionnaire leaves nothing behind

@@ -2,7 +2,7 @@ import pytest
 
 from drafter.document import Kind
 from drafter.errors import MissingFactsError, TemplateError
-from drafter.render import drop_gaps, join_cn, render_document, render_output_name
+from drafter.render import ESCAPE, GAP, drop_gaps, join_cn, render_document, render_output_name
 
 FULL = {
     "year": 2024,
@@ -37,8 +37,8 @@ def test_empty_optional_fact_drops_only_its_sentence(core_template):
 
 
 def test_dropping_the_last_clause_ends_with_a_full_stop():
-    assert drop_gaps("甲；乙\ue000。") == "甲。"
-    assert drop_gaps("“甲\ue000。”乙。") == "乙。"
+    assert drop_gaps(f"甲；乙{GAP}。") == "甲。"
+    assert drop_gaps(f"“甲{GAP}。”乙。") == "乙。"
 
 
 def test_paragraph_of_only_empty_facts_disappears(core_template):
@@ -101,5 +101,5 @@ def test_wan_and_paragraph_filters():
 
     assert [wan(n) for n in (9999, 10000, 126000, 1234567, 250000000)] == [
         "9999", "1万", "12.6万", "123.46万", "2.5亿"]
-    assert finalize(paragraphs("第一段。\n\n# 第二段。\n")) == "第一段。\n\n\ue001# 第二段。"
+    assert finalize(paragraphs("第一段。\n\n# 第二段。\n")) == f"第一段。\n\n{ESCAPE}# 第二段。"
     assert finalize("第一段。\n第二段。") == "第一段。第二段。"

@@ -40,7 +40,8 @@ EXPECTED = {
     "undeclared-through-parent": [
         # events is removed but the inherited s1_measures still uses it; brand is removed
         # too, but the only block using it is overridden, so it is no finding.
-        ("templates/mini-base/outline.j2", 11, "undeclared", "“events”"),
+        ("templates/mini-base/outline.j2", 11, "undeclared",
+         "“events”，但本模板已用 remove 删除了这个问题。请在本模板的 outline.j2 中改写 block s1_measures"),
     ],
     "unused-question": [
         ("broken_templates/unused-question/questions.yaml", 15, "unused", "备用内容"),

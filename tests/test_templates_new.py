@@ -132,3 +132,20 @@ def test_a_child_of_a_builtin_differs_only_in_the_edited_block(tmp_path, capsys,
     old, new = only_difference(before, after)
     assert len(old) == 1 and old[0].strip() and old[0].strip() != NEW_OPENING
     assert [line.strip() for line in new] == [NEW_OPENING]
+
+
+def test_the_worked_example_in_the_guide_checks_clean_and_renders(tmp_path):
+    """docs/templates.md turns kexie into canlian; its result lives in tests/data/templates."""
+    guide = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+    assert "drafter templates new canlian --from kexie" in guide
+    assert check_template("canlian", [TEMPLATES]) == []
+    answers = TEMPLATES / "answers" / "canlian.yaml"
+    canlian = render_txt("canlian", answers, tmp_path / "canlian.txt", "--template-dir",
+                         str(TEMPLATES))
+    headings = [line.strip() for line in canlian if re.match(r"\s*[一二三四五六七八九十]+、", line)]
+    assert [h[:2] for h in headings] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert all("残" in h for h in headings[:2])
+    kexie = render_txt("kexie", REPO / "examples" / "kexie.yaml", tmp_path / "kexie.txt")
+    shared = set(canlian) & set(kexie)
+    # title pattern, signature layout and blank lines may be shared; the measures are not
+    assert not any(len(line.strip()) > 60 for line in shared)

@@ -184,3 +184,13 @@ def test_show_an_unknown_template_is_a_usage_error(capsys):
 def test_templates_without_an_action_prints_help(capsys):
     assert main(["templates"]) == 2
     assert "list" in capsys.readouterr().err
+
+
+def test_list_survives_a_broken_template(tmp_path, capsys):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "template.yaml").write_text("id: broken\ntitle: [没有闭合\n", encoding="utf-8")
+    assert main(["templates", "list", "--template-dir", str(tmp_path)]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines()
+                if line.startswith("broken "))
+    assert "template.yaml 有误，请运行 drafter templates check" in line

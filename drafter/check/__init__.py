@@ -15,8 +15,8 @@ from drafter.check.engine import (
     resolve_year,
 )
 from drafter.check.model import CATEGORIES, CATEGORY_LABELS, CONFIDENCES, Finding
-
-
+from drafter.check.report import summary_line
+from drafter.check.source import read_source
 
 __all__ = [
     "CATEGORIES",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from drafter.check import structure
 from drafter.check.model import Finding, confidence_rank
-from drafter.check.rules import Rule, RuleSet, load_rules
+from drafter.check.rules import Rule, RuleSet, han_shadow, load_rules
 
 CONTEXT_CHARS = 12
 ANSWER_CATEGORIES = ("conversion", "punctuation")
@@ -57,9 +57,6 @@ class Lines:
         """(0-based line index, 0-based column) of a text offset."""
         index = bisect_right(self.starts, offset) - 1
         return index, offset - self.starts[index]
-
-    def line_text(self, index: int) -> str:
-        return self.lines[index].rstrip("\r")
 
 
 # ---------------------------------------------------------------- year
@@ -123,18 +120,28 @@ def _literal_hits(ruleset: RuleSet, text: str, lines: Lines) -> list[Hit]:
     return hits
 
 
-def _fix_of(rule: Rule, match: re.Match | None = None) -> str | None:
+_BACKREF = re.compile(r"\\(\d+)|\\g<(\w+)>")
+
+
+def _fix_of(rule: Rule, match: re.Match | None = None, text: str = "") -> str | None:
+    """The rule's replacement; \\1 or \\g<name> in it take the group's text from `text`."""
     if rule.right is None or not rule.fix:
         return None
-    if match is not None and "\\" in rule.right:
-        return match.expand(rule.right)
-    return rule.right
+    if match is None or "\\" not in rule.right:
+        return rule.right
+
+    def group(ref: re.Match) -> str:
+        name = ref.group(1) or ref.group(2)
+        start, end = match.span(int(name) if name.isdigit() else name)
+        return text[start:end] if start >= 0 else ""
+
+    return _BACKREF.sub(group, rule.right)
 
 
-def _regex_hits(rule: Rule, text: str, lines: Lines) -> list[Hit]:
+def _regex_hits(rule: Rule, text: str, lines: Lines, shadow: str) -> list[Hit]:
     hits = []
     group = "hit" if "hit" in rule.pattern.groupindex else 0
-    for match in rule.pattern.finditer(text):
+    for match in rule.pattern.finditer(shadow if rule.on_shadow else text):
         start, end = match.span(group)
         if start == end or start < 0:
             continue
@@ -143,22 +150,21 @@ def _regex_hits(rule: Rule, text: str, lines: Lines) -> list[Hit]:
             continue  # never across lines
         line = lines.lines[row]
         if rule.context_ok(line, col, col + end - start):
-            fix = _fix_of(rule, match) if group == 0 else _fix_of(rule)
+            fix = _fix_of(rule, match, text)
             hits.append(Hit(rule, start, end, fix))
     return hits
 
 
 def _table_hits(rule: Rule, text: str) -> list[Hit]:
-    pattern = re.compile("[" + "".join(re.escape(c) for c in rule.table) + "]+")
     return [
         Hit(rule, m.start(), m.end(), "".join(rule.table[c] for c in m.group()))
-        for m in pattern.finditer(text)
+        for m in rule.pattern.finditer(text)
     ]
 
 
 def _check_hits(rule: Rule, lines: Lines) -> list[Hit]:
     hits = []
-    for item in structure.run(rule.check, [lines.line_text(i) for i in range(len(lines.lines))]):
+    for item in structure.run(rule.check, lines.lines):
         offset = lines.starts[item.line] + item.column
         hits.append(Hit(rule, offset, offset + len(item.text), item.fix if rule.fix else None,
                         item.confidence, item.suggestion, item.reason))
@@ -183,10 +189,10 @@ def _suggestion(rule: Rule, fix: str | None, text: str) -> str:
 
 def _finding(hit: Hit, lines: Lines, confidence: str) -> Finding:
     row, col = lines.locate(hit.start)
-    line = lines.line_text(row)
+    line = lines.lines[row]
     text = lines.text[hit.start:hit.end]
     end_col = col + len(text)
-    context = line[max(0, col - CONTEXT_CHARS):end_col + CONTEXT_CHARS].strip()
+    context = line[max(0, col - CONTEXT_CHARS):end_col + CONTEXT_CHARS]
     rule = hit.rule
     reason = hit.reason or (_formulation_reason(rule) if rule.since else rule.reason)
     return Finding(
@@ -207,6 +213,8 @@ def _finding(hit: Hit, lines: Lines, confidence: str) -> Finding:
 def _run(text: str, year: int | None, categories: tuple[str, ...] | None,
          rules: tuple[str, ...], structural: bool) -> list[Finding]:
     ruleset = load_rules(rules)
+    # CRLF would hide line ends from the rules; columns and lines stay the same without it.
+    text = text.replace("\r\n", "\n")
     lines = Lines(text)
     doc_year, _ = resolve_year(text, year)
 
@@ -214,11 +222,12 @@ def _run(text: str, year: int | None, categories: tuple[str, ...] | None,
         return categories is None or rule.category in categories
 
     hits = [h for h in _literal_hits(ruleset, text, lines) if wanted(h.rule)]
+    shadow = han_shadow(text)
     for rule in ruleset.rules:
         if not wanted(rule):
             continue
         if rule.kind == "regex":
-            hits += _regex_hits(rule, text, lines)
+            hits += _regex_hits(rule, text, lines, shadow)
         elif rule.kind == "table":
             hits += _table_hits(rule, text)
         elif rule.kind == "check" and (structural or rule.category != "structure"):

@@ -21,10 +21,32 @@ RULES_DIR = Path(__file__).parent / "rules"
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇"
 CN_PUNCT = "，。、；：！？“”‘’（）《》【】…—·〔〕"
+HAN = "{汉字}"
+# Compiling a class of 28,000 ideographs costs milliseconds per pattern, so a regex
+# that uses {汉字} runs on a shadow of the text in which every ideograph is this one
+# private-use character (same length, same offsets), and {汉字} stands for it alone.
+HAN_SENTINEL = "\U000F0000"
 # Names a regex may use inside a character class, e.g. [{汉字}] or [{汉字}{中文标点}].
-MACROS = {"{汉字}": CJK, "{中文标点}": CN_PUNCT}
+MACROS = {HAN: CJK, "{中文标点}": CN_PUNCT}
+
+
+@lru_cache(maxsize=1)
+def _han_re() -> re.Pattern:
+    return re.compile(f"[{CJK}]")
+
+
+def is_han(ch: str) -> bool:
+    """A Chinese character (CJK ideograph, extension A, compatibility or extension B-G)."""
+    code = ord(ch)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
+            or 0x20000 <= code <= 0x3134F or ch == "〇")
+
+
+def han_shadow(text: str) -> str:
+    """The text with every Chinese character replaced by HAN_SENTINEL."""
+    return _han_re().sub(HAN_SENTINEL, text)
 # What a context list item 【标点】 accepts: the edge of the line, whitespace or punctuation.
-PUNCT_CHARS = frozenset(CN_PUNCT + ",.;:!?()[]\"'<>「」『』〝〞 \t\u3000")
+PUNCT_CHARS = frozenset(CN_PUNCT + ",.;:!?()[]\"'<>「」『』〝〞 \t\r\u3000")
 BUILTIN_LISTS = ("标点",)
 
 CHECKS = (
@@ -56,6 +78,14 @@ class Context:
 
     words: tuple[str, ...] = ()
     punct: bool = False
+    # the words grouped by length, so a test is one slice and one set lookup per length
+    by_length: tuple[tuple[int, frozenset[str]], ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(cls, words: list[str], punct: bool) -> Context:
+        lengths = sorted({len(w) for w in words})
+        groups = tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
+        return cls(tuple(words), punct, groups)
 
     def __bool__(self) -> bool:
         return bool(self.words) or self.punct
@@ -63,13 +93,12 @@ class Context:
     def before(self, line: str, start: int) -> bool:
         if self.punct and (start == 0 or line[start - 1] in PUNCT_CHARS):
             return True
-        head = line[:start]
-        return any(head.endswith(w) for w in self.words)
+        return any(n <= start and line[start - n:start] in group for n, group in self.by_length)
 
     def after(self, line: str, end: int) -> bool:
         if self.punct and (end == len(line) or line[end] in PUNCT_CHARS):
             return True
-        return any(line.startswith(w, end) for w in self.words)
+        return any(line[end:end + n] in group for n, group in self.by_length)
 
 
 @dataclass(frozen=True)
@@ -84,6 +113,7 @@ class Rule:
     fix: bool = True
     wrong: str = ""
     pattern: re.Pattern | None = None
+    on_shadow: bool = False  # the pattern is matched against han_shadow(text)
     table: dict[str, str] = field(default_factory=dict)
     check: str = ""
     preceded_by: Context = Context()
@@ -342,22 +372,24 @@ def _context(raw, key: str, lists, out: _Collector, path) -> Context:
         else:
             known = "、".join(f"【{n}】" for n in (*BUILTIN_LISTS, *lists))
             out.add(f"{key} 引用了不存在的词表“{item}”。可用的词表：{known}。", *path, key)
-    return Context(tuple(words), punct)
+    return Context.of(words, punct)
 
 
-def _pattern(source: str, out: _Collector, path) -> re.Pattern | None:
-    expanded = source
+def _pattern(source: str, out: _Collector, path) -> tuple[re.Pattern | None, bool]:
+    """The compiled regex and whether it runs on the shadow text (see HAN_SENTINEL)."""
+    shadow = HAN in source and not any(is_han(c) for c in source.replace(HAN, ""))
+    expanded = source.replace(HAN, HAN_SENTINEL) if shadow else source
     for name, value in MACROS.items():
         expanded = expanded.replace(name, value)
     try:
         pattern = re.compile(expanded, re.MULTILINE)
     except re.error as exc:
         out.add(f"正则表达式有误（{exc.msg}，位置 {exc.pos}）：{source}", *path, "regex")
-        return None
+        return None, False
     if pattern.search("") is not None:
         out.add(f"正则表达式能匹配空文字，会到处报错：{source}", *path, "regex")
-        return None
-    return pattern
+        return None, False
+    return pattern, shadow
 
 
 def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rule | None:
@@ -420,7 +452,7 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         out.add(f"规则 {rule_id} 的 exceptions 应当是短语的列表。", *path, "exceptions")
         exceptions = []
 
-    wrong, pattern, table, check = "", None, {}, ""
+    wrong, pattern, shadow, table, check = "", None, False, {}, ""
     if kind == "wrong":
         wrong = _as_text(raw["wrong"]) or ""
         if not wrong:
@@ -433,11 +465,22 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         if not isinstance(raw["regex"], str):
             out.add(f"规则 {rule_id} 的 regex 应当是文字（建议用单引号括起）。", *path, "regex")
         else:
-            pattern = _pattern(raw["regex"], out, path)
+            pattern, shadow = _pattern(raw["regex"], out, path)
     elif kind == "table":
         table_raw = raw["table"]
+        if isinstance(table_raw, str):  # "們们 這这": each pair is wrong then right
+            pairs = table_raw.split()
+            if all(len(p) == 2 for p in pairs) and pairs:
+                table_raw = {p[0]: p[1] for p in pairs}
+            else:
+                bad = next((p for p in pairs if len(p) != 2), "")
+                out.add(f"规则 {rule_id} 的 table 应当是两字一组、用空格隔开的对照（如“們们 這这”），"
+                        f"“{bad}”不是两个字。", *path, "table")
+                table_raw = {}
         if not isinstance(table_raw, dict) or not table_raw:
-            out.add(f"规则 {rule_id} 的 table 应当是“错字: 正字”的映射。", *path, "table")
+            if not isinstance(table_raw, dict):
+                out.add(f"规则 {rule_id} 的 table 应当是“錯: 错”的映射，或“們们 這这”这样的对照。",
+                        *path, "table")
         else:
             for key, value in table_raw.items():
                 if not isinstance(key, str) or len(key) != 1 or _as_text(value) is None:
@@ -447,6 +490,8 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
                     table[key] = _as_text(value)
         if any(contexts.values()) or exceptions:
             out.add(f"规则 {rule_id}：对照表规则不支持上下文条件和例外。", *path)
+        if table:
+            pattern = re.compile("[" + "".join(re.escape(c) for c in table) + "]+")
     else:
         check = _as_text(raw["check"]) or ""
         if check not in CHECKS:
@@ -468,7 +513,7 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         return None
     return Rule(
         id=rule_id, category=cat, confidence=confidence, reason=reason, kind=kind,
-        right=right, suggestion=suggestion, fix=fix, wrong=wrong, pattern=pattern,
+        right=right, suggestion=suggestion, fix=fix, wrong=wrong, pattern=pattern, on_shadow=shadow,
         table=table, check=check, exceptions=tuple(exceptions), since=since, until=until,
         event=event, file=file, examples_flag=tuple(flag), examples_silent=tuple(silent),
         **contexts,

@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from drafter.check.rules import is_han
 from drafter.document import cn_number, heading_number
 
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _CN_DIGITS = "一二三四五六七八九"
+_CN_PUNCT = frozenset("，。、；：！？“”‘’《》…—")
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,11 @@ class Item:
 
 
 def is_cjk(ch: str) -> bool:
-    return bool(ch) and _CJK_RE.match(ch) is not None
+    return len(ch) == 1 and is_han(ch)
+
+
+def has_cjk(text: str) -> bool:
+    return any(is_han(c) for c in text)
 
 
 def parse_cn_number(text: str) -> int | None:
@@ -50,9 +55,9 @@ def parse_cn_number(text: str) -> int | None:
 
 def _quote_fixes(line: str) -> list[tuple[int, str]] | None:
     """Positions of straight double quotes with the curly quote each should be (alternating)."""
-    positions = [i for i, c in enumerate(line) if c == '"']
-    if not positions:
+    if '"' not in line:
         return []
+    positions = [i for i, c in enumerate(line) if c == '"']
     if len(positions) % 2:
         return None
     return [(p, "“" if n % 2 == 0 else "”") for n, p in enumerate(positions)]
@@ -61,7 +66,7 @@ def _quote_fixes(line: str) -> list[tuple[int, str]] | None:
 def straight_quotes(lines: list[str]) -> Iterator[Item]:
     """Straight quotes in Chinese text become “” (paired in order) or ‘’."""
     for row, line in enumerate(lines):
-        if not _CJK_RE.search(line):
+        if not has_cjk(line):
             continue
         fixes = _quote_fixes(line)
         if fixes is None:
@@ -73,7 +78,7 @@ def straight_quotes(lines: list[str]) -> Iterator[Item]:
             for i, curly in fixes:
                 yield Item(row, i, '"', curly)
         singles = [i for i, c in enumerate(line) if c == "'" and (
-            is_cjk(line[i - 1:i]) or is_cjk(line[i + 1:i + 2]))]
+            is_cjk(line[i - 1:i]) or is_cjk(line[i + 1:i + 2]))] if "'" in line else []
         if singles and len(singles) % 2 == 0:
             for n, i in enumerate(singles):
                 curly = "‘" if n % 2 == 0 else "’"
@@ -97,10 +102,13 @@ def halfwidth_parentheses(lines: list[str]) -> Iterator[Item]:
                 start = stack.pop()
                 if line[start] == "（" and c == "）":
                     continue
-                inner = line[start + 1:i]
-                outside = line[start - 1:start] + line[i + 1:i + 2]
-                if not (_CJK_RE.search(inner) or _CJK_RE.search(outside)
-                        or (outside and outside[-1] in "，。、；：！？”》")):
+                before, after = line[start - 1:start], line[i + 1:i + 2]
+                if before == "]":
+                    continue  # a Markdown link: [text](target)
+                beside_chinese = (is_cjk(before) or is_cjk(after) or before in _CN_PUNCT
+                                  or after in _CN_PUNCT)
+                english_frame = before.isascii() and after.isascii()
+                if not (beside_chinese or (has_cjk(line[start + 1:i]) and not english_frame)):
                     continue
                 if line[start] == "(":
                     yield Item(row, start, "(", "（")
@@ -112,6 +120,7 @@ _OPEN = {"（": "round", "(": "round", "《": "book", "【": "lenticular", "“"
 _CLOSE = {"）": "round", ")": "round", "》": "book", "】": "lenticular", "”": "double",
           "’": "single"}
 _PAIR = {"round": "（）", "book": "《》", "lenticular": "【】", "double": "“”", "single": "‘’"}
+_PAIRED = re.compile("[" + re.escape("".join(_OPEN) + "".join(_CLOSE)) + "]")
 _NORMALISE = str.maketrans({"〝": "“", "〞": "”", "「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
@@ -139,16 +148,17 @@ def unbalanced_pairs(lines: list[str]) -> Iterator[Item]:
     """
     texts = [_normalised(line) for line in lines]
     for row, line in enumerate(texts):
-        has_cjk = bool(_CJK_RE.search(line))
+        line_has_cjk = has_cjk(line)
         skip_double = '"' in line  # an odd number of straight quotes: reported elsewhere
         stack: list[tuple[str, int]] = []
-        for i, c in enumerate(line):
+        for match in _PAIRED.finditer(line):
+            i, c = match.start(), match.group()
             family = _OPEN.get(c) or _CLOSE.get(c)
-            if family is None or (family == "double" and skip_double):
+            if family == "double" and skip_double:
                 continue
-            if family == "single" and (not has_cjk or _is_apostrophe(line, i)):
+            if family == "single" and (not line_has_cjk or _is_apostrophe(line, i)):
                 continue
-            if family == "round" and c in "()" and not has_cjk:
+            if family == "round" and c in "()" and not line_has_cjk:
                 continue
             if c in _OPEN:
                 if family in ("double", "single") and stack and stack[-1][0] == family:
@@ -228,8 +238,8 @@ def heading_sequence(lines: list[str]) -> Iterator[Item]:
         if value != expected:
             want = _token(level, expected, token)
             where = (f"上一个{_LEVEL_NAMES[level]}标题是“{_token(level, last[level], token)}”"
-                     if last[level] else f"这是本级的第一个标题")
-            yield Item(row, column, token, None, None, want,
+                     if last[level] else "这是本级的第一个标题")
+            yield Item(row, column, token, want, None, want,
                        f"标题序号不连续：{where}，这里应为“{want}”。")
         last[level] = value
         for deeper in range(level + 1, 5):
@@ -262,7 +272,7 @@ def enumeration_sequence(lines: list[str]) -> Iterator[Item]:
                 continue
             if last and value != last + 1:
                 want = f"{cn_number(last + 1)}是"
-                yield Item(row, match.start(), match.group(), None, None, want,
+                yield Item(row, match.start(), match.group(), want, None, want,
                            f"列举序号不连续：前面是“{cn_number(last)}是”，这里应为“{want}”。")
             if last:
                 last = value

@@ -22,13 +22,16 @@ def register(sub) -> None:
     p.add_argument("--style", metavar="版式", default="gongwen",
                    help="版式名称或版式 YAML 文件（默认 gongwen，即党政机关公文格式）")
     p.add_argument("--reference-docx", metavar="参考文档", help="从这个 .docx 取页面设置、样式和页眉页脚")
-    p.add_argument("--year", type=int, metavar="年份", help="文稿年份，用于检查过时提法（默认由检查程序判断）")
+    p.add_argument("--year", type=int, metavar="年份",
+                   help="文稿年份，用于检查过时提法（默认从标题等处的年份推断）")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from pathlib import Path
 
+    from drafter.check import check_document, summary_line
+    from drafter.document import Kind
     from drafter.errors import UserError
     from drafter.measure import measure, report
     from drafter.output import atomic_write, check_target
@@ -49,7 +52,7 @@ def run(args) -> int:
 
     document, notes = read_source(args.input)
     reference = Path(args.reference_docx) if args.reference_docx else None
-    signature = next((b.text for b in document.blocks if b.kind == "signature"), "")
+    signature = next((b.text for b in document.blocks if b.kind is Kind.SIGNATURE), "")
     data, more = serialise(document, fmt, style=args.style, reference_docx=reference,
                            properties={"title": document.title, "author": signature})
     notes += more
@@ -69,4 +72,6 @@ def run(args) -> int:
           "请打开文档核对层级；序号已按层级重新编排。", file=info)
     for line in report(measure(document)):
         print(line, file=info)
+    findings = check_document(document, year=args.year)
+    print(summary_line(findings, path=str(path) if path is not None else args.input), file=info)
     return 0

@@ -40,9 +40,10 @@ def register(sub) -> None:
 def run(args) -> int:
     from drafter.errors import UserError
 
-    if not args.defaults and not sys.stdin.isatty():
+    terminal = sys.stdin is not None and sys.stdin.isatty()
+    if not args.defaults and not terminal:
         raise UserError(NO_TTY)
-    if args.defaults and not args.template and not sys.stdin.isatty():
+    if args.defaults and not args.template and not terminal:
         raise UserError("使用 --defaults 时请写明模板，例如：drafter new kexie --defaults。"
                         "可用 drafter templates list 查看全部模板。")
     session = _Session(args)

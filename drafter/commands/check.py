@@ -1,0 +1,144 @@
+"""drafter check: proofread .docx/.txt/.md for conversion artefacts, outdated formulations,
+punctuation and heading numbers; optionally write a copy with the sure fixes applied."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+YEAR_SOURCES = {"参数": "按 --year 指定", "日期": "取自落款日期", "标题": "取自标题",
+                "当前年份": "文中未注明年份，按当年"}
+
+
+def _year(value: str) -> int:
+    if not value.isdigit() or not 1949 <= int(value) <= 2100:
+        raise argparse.ArgumentTypeError(f"年份应为四位数字，如 2024，而不是“{value}”")
+    return int(value)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "check",
+        help="校对文稿：繁简转换错误、过时提法、标点和标题序号",
+        description="检查 .docx、.txt、.md 文稿中的繁简转换错误（效劳、根底、开展道路……）、"
+                    "按文稿年份已经过时的提法、标点和排版问题、不连续的标题序号。"
+                    "退出状态：0 未发现问题，1 发现可信度不低于 --min-confidence 的问题，2 用法或文件有误。",
+        epilog="示例：drafter check 经验交流材料.docx；drafter check 材料.txt --fix",
+    )
+    p.add_argument("files", nargs="+", metavar="文件", help=".docx、.txt 或 .md 文件，可以多个；“-”表示标准输入")
+    p.add_argument("--year", type=_year, metavar="年份",
+                   help="文稿年份，用于判断提法是否过时（默认取文中落款日期或标题中的年份，都没有则取当年）")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="输出格式：text 便于阅读（默认），json 便于脚本处理")
+    p.add_argument("--min-confidence", choices=("high", "medium", "low"), default="medium",
+                   help="只报告可信度不低于此级别的问题（默认 medium；low 显示全部提示）")
+    fix = p.add_mutually_exclusive_group()
+    fix.add_argument("--fix", action="store_true",
+                     help="把把握较大（可信度高）的问题自动改好，另存为“原名.fixed.扩展名”")
+    fix.add_argument("--in-place", action="store_true", help="自动修正后直接覆盖原文件（慎用）")
+    p.add_argument("-o", "--output", metavar="输出文件", help="与 --fix 一起使用：修正稿的文件名（仅限一个文件）")
+    p.add_argument("--force", action="store_true", help="允许覆盖已存在的修正稿")
+    p.add_argument("--rules", action="append", metavar="规则", help="另外使用的规则文件或文件夹（YAML），可多次使用")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from drafter.check.rules import load_rules
+    from drafter.errors import UserError
+
+    fixing = args.fix or args.in_place
+    if args.output and not args.fix:
+        raise UserError("-o 只能与 --fix 一起使用，例如：drafter check 材料.docx --fix -o 改好的.docx。")
+    if args.output and len(args.files) > 1:
+        raise UserError("同时检查多个文件时不能用 -o 指定修正稿的文件名；"
+                        "去掉 -o，修正稿会按“原名.fixed.扩展名”分别保存。")
+    if fixing and "-" in args.files:
+        raise UserError("从标准输入读取时不能自动修正。请先存为文件再加 --fix。")
+    rules = tuple(args.rules or ())
+    load_rules(rules)  # a broken rule file is one error, not one per input file
+
+    results = []
+    status = 0
+    for name in args.files:
+        try:
+            outcome = _check_one(name, args, rules, fixing)
+        except UserError as exc:
+            print(f"错误：{exc.message}", file=sys.stderr)
+            status = 2
+            continue
+        results.append(outcome)
+        if outcome.remaining and status == 0:
+            status = 1
+    if args.format == "json":
+        _print_json(results, args.min_confidence, fixing)
+    return status
+
+
+@dataclass
+class _Outcome:
+    label: str
+    findings: list
+    fixed: frozenset[int]
+    remaining: list
+
+
+def _check_one(name: str, args, rules: tuple[str, ...], fixing: bool) -> _Outcome:
+    from drafter.check.engine import check_text, resolve_year
+    from drafter.check.model import at_least
+    from drafter.check.report import format_text
+    from drafter.check.source import load_source
+
+    source = load_source(name)
+    year, origin = resolve_year(source.text, args.year)
+    findings = check_text(source.text, year, rules=rules)
+    fixed: frozenset[int] = frozenset()
+    messages = list(source.notes)
+    if fixing:
+        fixed, more = _write_fixed(source, findings, args)
+        messages += more
+    remaining = [f for f in findings
+                 if id(f) not in fixed and at_least(f.confidence, args.min_confidence)]
+    year_note = f"提法按 {year} 年核对（{YEAR_SOURCES[origin]}）"
+    if args.format == "text":
+        print(format_text(source.label, findings, args.min_confidence, year_note, fixed))
+        for message in messages:
+            print(message)
+        print()
+    else:
+        for message in messages:
+            print(message, file=sys.stderr)
+    return _Outcome(source.label, findings, fixed, remaining)
+
+
+def _write_fixed(source, findings, args) -> tuple[frozenset[int], list[str]]:
+    from pathlib import Path
+
+    from drafter.check.source import fix_source
+    from drafter.output import atomic_write, check_target
+
+    if not any(f.fixable for f in findings):
+        return frozenset(), ["没有可以自动修正的问题，未生成修正稿。"]
+    if args.in_place:
+        target, force = source.path, True
+    else:
+        target = Path(args.output) if args.output else source.path.with_name(
+            f"{source.path.stem}.fixed{source.path.suffix}")
+        force = args.force
+        check_target(target, force)
+    result = fix_source(source, findings)
+    if not result.applied:
+        notes = [f"未能自动修正 {f.location}“{f.text}”：{why}。" for f, why in result.skipped]
+        return frozenset(), notes + ["没有可以自动修正的问题，未生成修正稿。"]
+    atomic_write(target, lambda stream: stream.write(result.data), force=force)
+    what = "已修正原文件" if args.in_place else "已生成修正稿"
+    messages = [f"{what}：{target}（自动修正 {len(result.applied)} 处）。"]
+    messages += [f"未能自动修正 {f.location}“{f.text}”：{why}。" for f, why in result.skipped]
+    return frozenset(id(f) for f in result.applied), messages
+
+
+def _print_json(results: list[_Outcome], min_confidence: str, fixing: bool) -> None:
+    from drafter.check.report import format_json
+
+    print(format_json([(o.label, o.findings, o.fixed if fixing else None) for o in results],
+                      min_confidence))
