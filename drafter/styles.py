@@ -74,7 +74,7 @@ LAYOUT_KEYS = {
 PAGE_NUMBER_KEYS = {"format": "页码格式", "odd_even": "单双页不同"}
 CHARACTER_KEYS = {
     "kind", "name", "id", "aliases", "based_on", "font", "latin_font", "size", "bold",
-    "italic", "color", "highlight",
+    "italic", "color", "highlight", "char_spacing",
 }
 PARAGRAPH_KEYS = (CHARACTER_KEYS - {"highlight"}) | {
     "next", "align", "first_line_indent", "left_indent", "right_indent", "line_spacing",
@@ -101,6 +101,7 @@ class StyleSpec:
     italic: bool | None = None
     color: str = ""  # RRGGBB
     highlight: str = ""  # applied to each run: Word styles have no highlight
+    char_spacing: float | None = None  # points added between characters (negative condenses)
     align: str = ""
     first_line_indent: float | None = None  # characters
     left_indent: float | None = None
@@ -526,6 +527,8 @@ class _Validator:
             font=self.text((*path, "font"), d.get("font")),
             latin_font=self.text((*path, "latin_font"), d.get("latin_font")),
             size=self.size((*path, "size"), d.get("size")),
+            char_spacing=self.number((*path, "char_spacing"), d.get("char_spacing"), low=-5,
+                                     high=5, required=False),
             color=color.upper(),
             highlight=highlight,
             align=align,

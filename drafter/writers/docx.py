@@ -434,6 +434,8 @@ def _define_style(style: BaseStyle, spec: StyleSpec, profile: StyleProfile, styl
                                    spec.latin_font or profile.latin_font)
     if spec.size is not None:
         ooxml.set_font_size(style.element.get_or_add_rPr(), spec.size)
+    if spec.char_spacing is not None:
+        ooxml.set_character_spacing(style.element.get_or_add_rPr(), spec.char_spacing)
     if spec.bold is not None:
         style.font.bold = spec.bold
     if spec.italic is not None:

@@ -107,6 +107,11 @@ def set_font_size(rPr, points: float) -> None:
     _set(_child(rPr, "szCs", RPR_ORDER), val=half_points)
 
 
+def set_character_spacing(rPr, points: float) -> None:
+    """Condensed or expanded spacing (Font ▸ Advanced ▸ Spacing), in twentieths of a point."""
+    _set(_child(rPr, "spacing", RPR_ORDER), val=round(points * 20))
+
+
 def set_languages(rPr, latin: str, east_asian: str) -> None:
     """Proofing languages: Chinese text is checked as zh-CN, Latin text as e.g. en-US."""
     _set(_child(rPr, "lang", RPR_ORDER), val=latin, eastAsia=east_asian)
