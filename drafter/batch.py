@@ -54,6 +54,7 @@ class Item:
     error: str = ""
     chars: int = 0
     minutes: float = 0.0
+    proofread: str = ""
     done: bool = False
 
     @property
@@ -137,10 +138,12 @@ class Worker:
 
     def __init__(self, settings: Settings):
         from drafter.render import make_environment
+        from drafter.template_check import ensure_renderable
         from drafter.templates import load_template
 
         self.settings = settings
         self.template = load_template(settings.template, list(settings.template_dirs) or None)
+        self.template_warnings = ensure_renderable(self.template)
         self.env = make_environment(self.template)
 
     def warm(self) -> None:
@@ -174,7 +177,7 @@ class Worker:
 
     def render(self, item: Item) -> Item:
         """Render and atomically write one planned item."""
-        from drafter.pipeline import draft_from_values, write_draft
+        from drafter.pipeline import draft_from_values, proofread_line, write_draft
 
         try:
             draft = draft_from_values(self.template, item.values or {}, item.warnings,
@@ -185,6 +188,7 @@ class Worker:
             item.error = exc.message
         else:
             measured = draft.measure
+            item.proofread = proofread_line(draft)
             item.notes = notes
             item.chars = measured.total
             item.minutes = measured.minutes
@@ -326,6 +330,8 @@ def run_batch(settings: Settings, sources: list[Path], jobs: int | None = None,
     global _worker
     jobs = max(1, min(jobs or default_jobs(), len(sources)))
     worker = Worker(settings)  # fails fast, once, on a bad template
+    for warning in worker.template_warnings:
+        print(f"提示：{warning}", file=sys.stderr)
     worker.warm()
     _worker = worker
     items: dict[Path, Item] = {}
@@ -426,7 +432,8 @@ def report(result: BatchResult, out: TextIO | None = None, err: TextIO | None = 
                 shown_notes.add(note)
                 print(f"提示：{note}", file=err)
     for item in result.succeeded:
-        print(f"已生成：{item.target}（{item.chars} 字，宣读约 {item.minutes:.1f} 分钟）", file=out)
+        check = f"；{item.proofread}" if item.proofread else ""
+        print(f"已生成：{item.target}（{item.chars} 字，宣读约 {item.minutes:.1f} 分钟{check}）", file=out)
     for item in result.failed:
         print(f"未生成：{item.source}\n    {_indent(item.error)}", file=err)
     total = len(result.items)

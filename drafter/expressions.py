@@ -10,20 +10,32 @@ import datetime as dt
 from functools import lru_cache
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import SecurityError
 
 from drafter.errors import Problem, TemplateError
 from drafter.questions import Question
+from drafter.sandbox import GuardedSandbox
 
 
 @lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
+def _env() -> GuardedSandbox:
     from drafter.render import cn_num, format_date, join_cn
 
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.ChainableUndefined, autoescape=False)
+    env = GuardedSandbox(undefined=jinja2.ChainableUndefined, autoescape=False)
     env.filters.update(date_cn=format_date, join_cn=join_cn, cn_num=cn_num)
     env.globals.update(today=dt.date.today)
     return env
+
+
+@lru_cache(maxsize=512)
+def _template(source: str) -> jinja2.Template:
+    """Compiled once per expression text: a batch evaluates the same defaults many times."""
+    return _env().from_string(source)
+
+
+@lru_cache(maxsize=512)
+def _expression(source: str):
+    return _env().compile_expression(source)
 
 
 def _context(answers: dict) -> dict:
@@ -44,8 +56,9 @@ def default_for(question: Question, answers: dict) -> object:
     if not question.default_is_expression:
         return question.default
     try:
-        text = _env().from_string(str(question.default)).render(_context(answers)).strip()
-    except jinja2.TemplateError as exc:
+        _env().reset_budget()
+        text = _template(str(question.default)).render(_context(answers)).strip()
+    except (jinja2.TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
         raise _fail(question, "默认值", exc) from None
     return text or None
 
@@ -58,6 +71,7 @@ def is_asked(question: Question, answers: dict) -> bool:
     if expression.startswith("{{") and expression.endswith("}}"):
         expression = expression[2:-2]
     try:
-        return bool(_env().compile_expression(expression)(**_context(answers)))
-    except jinja2.TemplateError as exc:
+        _env().reset_budget()
+        return bool(_expression(expression)(**_context(answers)))
+    except (jinja2.TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
         raise _fail(question, "提问条件 when ", exc) from None

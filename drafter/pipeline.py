@@ -153,7 +153,36 @@ def render_file(template_name: str, answers_path: str | Path, output: str | None
                 ) -> tuple[Draft, Path | None, list[str]]:
     """`drafter render` as a function: returns the draft, where it went, and notes."""
     fmt = format_for(output, fmt)
-    template = load_template(template_name, template_dirs)
+    template, template_warnings = load_checked_template(template_name, template_dirs)
     draft = draft_from_answers(template, read_answers(answers_path), allow_missing)
+    draft.warnings[:0] = template_warnings
     path, notes = write_draft(draft, output, fmt, force, reference_docx, out_dir)
     return draft, path, notes
+
+
+def load_checked_template(name: str, template_dirs: list[str] | None = None
+                          ) -> tuple[Template, list[str]]:
+    """Load a template and run the template check first: errors stop, warnings come back."""
+    from drafter.template_check import ensure_renderable
+
+    template = load_template(name, template_dirs)
+    return template, ensure_renderable(template)
+
+
+def proofread_line(draft: Draft, path: Path | None = None) -> str:
+    """The one-line proofreading summary every rendered draft gets."""
+    from drafter.check import check_document, summary_line
+
+    year = draft.answers.get("year")
+    findings = check_document(draft.document, year=year if isinstance(year, int) else None)
+    return summary_line(findings, path=str(path) if path else None)
+
+
+def summary_lines(draft: Draft, path: Path | None) -> list[str]:
+    """What render and new print after writing: where, how long, and whether it reads clean."""
+    from drafter.measure import report
+
+    lines = [f"已生成：{path}"] if path is not None else []
+    lines += report(draft.measure, draft.template.target_chars, draft.template.target_minutes)
+    lines.append(proofread_line(draft, path))
+    return lines

@@ -141,3 +141,34 @@ def test_usage_error_exits_2(capsys):
     code = info.value.code
     assert code == 2
     assert "参数有误" in capsys.readouterr().err
+
+
+def test_render_proofreads_its_own_output(capsys, tmp_path, core_template_dir):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(ANSWERS.replace("安澜县科协", "安澜县科协效劳中心"), "utf-8")
+    code, stdout, _ = run(capsys, "render", core_template_dir, "--answers", answers, "-o",
+                          tmp_path / "d.txt")
+    assert code == 0
+    assert stdout.splitlines()[-1].startswith("校对：发现 1 处问题")
+
+
+def test_builtin_example_renders_clean(capsys, tmp_path):
+    from conftest import REPO
+
+    code, stdout, _ = run(capsys, "render", "kexie", "--answers", REPO / "examples" / "kexie.yaml",
+                          "-o", tmp_path / "k.txt")
+    assert code == 0
+    assert stdout.splitlines()[-1] == "校对：未发现问题"
+
+
+def test_render_runs_the_template_check_first(capsys, tmp_path, core_template_dir, answers):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(core_template_dir, broken)
+    outline = broken / "outline.j2"
+    outline.write_text(outline.read_text("utf-8") + "\n{{ never_asked }}\n", "utf-8")
+    code, _, err = run(capsys, "render", broken, "--answers", answers, "-o", tmp_path / "x.txt")
+    assert code == 2
+    assert "never_asked" in err and "outline.j2" in err
+    assert not (tmp_path / "x.txt").exists()

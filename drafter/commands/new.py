@@ -60,10 +60,10 @@ class _Session:
         self.resume_path = None
         self.save_failed = False
         self.hung_up = False
+        self.template_warnings: list[str] = []
 
     def run(self) -> int:
-        from drafter.pipeline import format_for
-        from drafter.templates import load_template
+        from drafter.pipeline import format_for, load_checked_template
 
         args = self.args
         fmt = format_for(args.output, args.format)
@@ -76,7 +76,7 @@ class _Session:
             name = args.template or self.asker.pick_template(_template_entries(args.template_dir))
         except (KeyboardInterrupt, EOFError):
             return _cancelled("已取消，没有保存任何内容。")
-        self.template = load_template(name, args.template_dir)
+        self.template, self.template_warnings = load_checked_template(name, args.template_dir)
         self._check_explicit_targets()
         last = self._last_answers()
         if interactive:
@@ -200,9 +200,8 @@ class _Session:
 
         from drafter import resume
         from drafter.answers import AnswersFile, dump_answers
-        from drafter.measure import report
         from drafter.output import atomic_write_text, check_target
-        from drafter.pipeline import default_output, draft_from_answers, write_draft
+        from drafter.pipeline import default_output, draft_from_answers, summary_lines, write_draft
 
         args, template = self.args, self.template
         draft = draft_from_answers(template, AnswersFile("（问卷）", template.id, template.version,
@@ -221,11 +220,9 @@ class _Session:
         if not args.defaults:
             resume.discard(template.id)
         info = sys.stderr if path is None else sys.stdout
-        for warning in draft.warnings + notes:
+        for warning in self.template_warnings + draft.warnings + notes:
             print(f"提示：{warning}", file=sys.stderr)
-        if path is not None:
-            print(f"已生成：{path}", file=info)
-        for line in report(draft.measure, template.target_chars, template.target_minutes):
+        for line in summary_lines(draft, path):
             print(line, file=info)
         print(f"答案已保存：{answers_path}（明年可用 drafter new {template.id} --answers "
               f"{_relative(answers_path)} 预先填好）", file=info)

@@ -65,8 +65,7 @@ def run(args) -> int:
     if is_batch(answers):
         return _run_batch(args, template, answers, reference)
 
-    from drafter.measure import report
-    from drafter.pipeline import render_file
+    from drafter.pipeline import render_file, summary_lines
 
     out_dir = None
     if args.out_dir and not args.output:
@@ -81,9 +80,7 @@ def run(args) -> int:
     info = sys.stderr if path is None else sys.stdout
     for warning in draft.warnings + notes:
         print(f"提示：{warning}", file=sys.stderr)
-    if path is not None:
-        print(f"已生成：{path}", file=info)
-    for line in report(draft.measure, draft.template.target_chars, draft.template.target_minutes):
+    for line in summary_lines(draft, path):
         print(line, file=info)
     return 0
 
