@@ -149,7 +149,8 @@ def test_render_proofreads_its_own_output(capsys, tmp_path, core_template_dir):
     code, stdout, _ = run(capsys, "render", core_template_dir, "--answers", answers, "-o",
                           tmp_path / "d.txt")
     assert code == 0
-    assert stdout.splitlines()[-1].startswith("校对：发现 1 处问题")
+    assert stdout.splitlines()[-1] == (
+        f"校对：发现 3 处问题（转换错误 3），请运行 drafter check {tmp_path / 'd.txt'} 查看详情")
 
 
 def test_builtin_example_renders_clean(capsys, tmp_path):
