@@ -1,50 +1,83 @@
 """Command-line shell: parse arguments, call the library, turn errors into messages.
 
 Each command lives in drafter/commands/<name>.py with `register(subparsers)`
-and `run(args) -> int`. Registration imports nothing heavy, so `drafter --help`
-costs little more than starting Python.
+and `run(args) -> int`. Registration imports nothing heavy. `drafter --help` and
+`drafter --version` are answered before argparse is even imported, so they cost
+little more than starting Python.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 
 from drafter import __version__
-from drafter.errors import UserError
 
-COMMANDS = ("new", "render", "check", "format", "preview", "templates")
+# name, one-line summary: the overview `drafter --help` prints without loading any command.
+COMMANDS = (
+    ("new", "在终端逐题回答，生成文稿并保存答案（可续答、可沿用去年的答案）"),
+    ("render", "根据答案文件生成文稿，可批量、并行"),
+    ("check", "校对文稿：繁简转换错词、过时提法、标点和标题序号"),
+    ("format", "把已有的文字排成公文版式"),
+    ("preview", "用 LibreOffice 把文稿转成 PDF（和第 1 页 PNG）预览"),
+    ("templates", "查看、新建、检查模板（list / show / new / check）"),
+)
+DESCRIPTION = "从提纲模板起草公文格式的讲话稿、经验交流材料。"
+EPILOG = "示例：drafter render kexie --answers examples/kexie.yaml -o 经验交流材料.docx"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese usage errors and exit status 2."""
+def overview() -> str:
+    """The top-level help, composed without argparse."""
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = [
+        "用法：drafter [-h] [--version] 命令 ...",
+        "",
+        DESCRIPTION,
+        "",
+        "命令：",
+        *(f"  {name.ljust(width)}  {summary}" for name, summary in COMMANDS),
+        "",
+        "选项：",
+        "  -h, --help  显示本帮助；各命令的用法请用 drafter 命令 --help",
+        "  --version   显示版本号",
+        "",
+        EPILOG,
+    ]
+    return "\n".join(lines) + "\n"
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse API
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}：参数有误：{message}\n请用 {self.prog} --help 查看用法。\n")
 
+def build_parser():
+    import argparse
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="drafter",
-        description="从提纲模板起草公文格式的讲话稿、经验交流材料。",
-        epilog="示例：drafter render kexie --answers examples/kexie.yaml -o 经验交流材料.docx",
-    )
+    class Parser(argparse.ArgumentParser):
+        """argparse with Chinese usage errors and exit status 2."""
+
+        def error(self, message: str) -> None:
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}：参数有误：{message}\n请用 {self.prog} --help 查看用法。\n")
+
+    import importlib
+
+    parser = Parser(prog="drafter", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"drafter {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"drafter.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"drafter.commands.{name}":
-                raise
-            continue
-        module.register(sub)
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
+    for name, _ in COMMANDS:
+        importlib.import_module(f"drafter.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv in (["-h"], ["--help"]):
+        sys.stdout.write(overview())
+        return 0
+    if argv == ["--version"]:
+        print(f"drafter {__version__}")
+        return 0
+    if not argv:
+        sys.stderr.write(overview())
+        return 2
+    from drafter.errors import UserError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

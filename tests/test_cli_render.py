@@ -173,3 +173,16 @@ def test_render_runs_the_template_check_first(capsys, tmp_path, core_template_di
     assert code == 2
     assert "never_asked" in err and "outline.j2" in err
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_overview_lists_every_registered_command(capsys):
+    from drafter.cli import COMMANDS, build_parser
+
+    assert main(["--help"]) == 0
+    help_text = capsys.readouterr().out
+    registered = set(build_parser()._subparsers._group_actions[0].choices)
+    assert registered == {name for name, _ in COMMANDS}
+    for name in registered:
+        assert f"  {name}" in help_text
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("drafter ")
