@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsmap, qn
@@ -52,6 +51,16 @@ CONTENT_RELTYPES = {
 # Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates, U+FFFE/FFFF).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+
+
+def escape(text: str) -> str:
+    """XML text escaping (xml.sax.saxutils would pull in urllib, ssl and email: ~25 ms)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
 
 def xml_safe(text: str) -> tuple[str, int]:
     """Text with characters illegal in XML removed, and how many were removed."""
