@@ -13,6 +13,7 @@ import signal
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
+from functools import lru_cache
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -228,6 +229,16 @@ def _safe_range(*args: int) -> range:
     return result
 
 
+@lru_cache(maxsize=1)
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled outlines kept between runs: compiling is most of a single render's Jinja cost.
+    Keyed by the source's checksum, and the folder by our sandbox code, so edits invalidate."""
+    from drafter.cache import cache_dir, code_fingerprint
+
+    folder = cache_dir("jinja", code_fingerprint("sandbox.py", "render.py"))
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+
+
 def make_environment(template: Template) -> jinja2.Environment:
     env = _Sandbox(
         loader=TemplateLoader(template),
@@ -238,6 +249,7 @@ def make_environment(template: Template) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         date_cn=format_date, join_cn=join_cn, cn_num=cn_num, quote=quote, book=book,

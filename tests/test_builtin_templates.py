@@ -4,9 +4,9 @@ one's measures are its own organisation's work, not the same text with the name 
 from itertools import combinations
 
 import pytest
+from conftest import REPO
 from docx import Document as open_docx
 
-from conftest import REPO
 from drafter.document import Kind
 from drafter.pipeline import render_file
 

@@ -1,0 +1,52 @@
+"""A per-user cache folder for work that is the same from run to run (compiled outlines).
+
+Only drafter's own derived data lives here; losing it costs time, never content. Any
+failure to create or write it simply means running without a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+from drafter import __version__
+
+ENV_VAR = "DRAFTER_CACHE_DIR"
+
+
+def user_cache_root() -> Path:
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "drafter" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "drafter"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drafter"
+
+
+def code_fingerprint(*modules: str) -> str:
+    """Changes whenever drafter, Jinja or the named source files change: stale code is never
+    reused, which matters for compiled templates whose guards come from our code generator."""
+    import jinja2
+
+    digest = hashlib.sha256(f"{__version__}|{jinja2.__version__}".encode())
+    here = Path(__file__).parent
+    for module in modules:
+        try:
+            digest.update((here / module).read_bytes())
+        except OSError:
+            digest.update(module.encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir(kind: str, fingerprint: str) -> Path | None:
+    """The folder for one kind of cached data, or None when it cannot be used."""
+    folder = user_cache_root() / f"{kind}-{fingerprint}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
