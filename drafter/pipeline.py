@@ -166,7 +166,37 @@ def load_checked_template(name: str, template_dirs: list[str] | None = None
     from drafter.template_check import ensure_renderable
 
     template = load_template(name, template_dirs)
-    return template, ensure_renderable(template)
+    marker = _clean_check_marker(template)
+    if marker is not None and marker.exists():
+        return template, []
+    warnings = ensure_renderable(template)
+    if marker is not None and not warnings:
+        try:
+            marker.touch()
+        except OSError:
+            pass  # no cache: the check simply runs again next time
+    return template, warnings
+
+
+def _clean_check_marker(template: Template) -> Path | None:
+    """A file whose existence records that exactly these template files checked clean."""
+    import hashlib
+
+    from drafter.cache import cache_dir, code_fingerprint
+
+    folder = cache_dir("checked", code_fingerprint("template_check.py", "templates.py",
+                                                   "questions.py", "sandbox.py"))
+    if folder is None:
+        return None
+    digest = hashlib.sha256()
+    try:
+        for template_folder in template.chain:
+            for path in sorted(template_folder.rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes())
+    except OSError:
+        return None
+    return folder / digest.hexdigest()
 
 
 def proofread_line(draft: Draft, path: Path | None = None) -> str:
