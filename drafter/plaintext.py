@@ -23,6 +23,7 @@ from pathlib import Path
 
 from drafter.document import Document, parse_outline
 from drafter.errors import UserError
+from drafter.inputs import read_bytes
 
 _CN = "一二三四五六七八九十"
 # Heading numbers as typed, by level. Level 3 must not take "1.5万" or "2024.": one or two
@@ -302,14 +303,7 @@ def read_source(path: Path | str) -> tuple[Document, list[str]]:
                             "请在 Word/WPS 中“另存为”纯文本（.txt）后再试。")
         if suffix not in (".txt", ".md", ".markdown", ".text", ""):
             raise UserError(f"无法识别 {path} 的格式。drafter format 接受 .txt 或 .md 文件。")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise UserError(f"找不到原稿文件：{path}。请检查路径是否正确。") from None
-        except IsADirectoryError:
-            raise UserError(f"原稿应当是文件，但 {path} 是一个文件夹。") from None
-        except PermissionError:
-            raise UserError(f"没有权限读取原稿：{path}。") from None
+        data = read_bytes(path, "原稿文件")
         name, markdown = str(path), suffix in (".md", ".markdown")
     text, encoding = decode_text(data, name)
     if encoding == "GB18030":

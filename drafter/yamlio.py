@@ -154,15 +154,9 @@ def _too_deep(file: str) -> Problem:
 def read_text(path: Path, what: str) -> str:
     """Read a UTF-8 text file with a clear message for the usual failures."""
     from drafter.errors import UserError
+    from drafter.inputs import read_bytes
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"找不到{what}：{path}。请检查路径是否正确。") from None
-    except IsADirectoryError:
-        raise UserError(f"{what}应当是文件，但 {path} 是一个文件夹。") from None
-    except PermissionError:
-        raise UserError(f"没有权限读取{what}：{path}。") from None
+    data = read_bytes(path, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

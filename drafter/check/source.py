@@ -18,6 +18,7 @@ from pathlib import Path
 from drafter.check.engine import apply_fixes
 from drafter.check.model import Finding
 from drafter.errors import UserError
+from drafter.inputs import read_bytes
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 SUPPORTED = "、".join((".docx", ".txt", ".md"))
@@ -70,7 +71,7 @@ def load_source(path: str | Path) -> Source:
     if suffix != ".docx" and suffix not in TEXT_SUFFIXES:
         raise UserError(f"无法检查 {path}：只支持 {SUPPORTED} 文件。"
                         "其他格式请先另存为 .docx 或纯文本（.txt）。")
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if suffix == ".docx":
         return Source(str(path), "docx", "\n".join(_docx_lines(path, data)), path)
     raw, encoding, bom = _decode(data, str(path))
@@ -81,19 +82,6 @@ def load_source(path: str | Path) -> Source:
         return Source(str(path), "txt", raw, path, raw, encoding, bom, newline, notes=notes)
     text, prefixes = _strip_markdown(raw)
     return Source(str(path), "md", text, path, raw, encoding, bom, newline, prefixes, notes)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"找不到文件：{path}。请检查路径和文件名是否正确。") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} 是一个文件夹，请给出要检查的文件。") from None
-    except PermissionError:
-        raise UserError(f"没有权限读取 {path}。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取 {path}：{exc.strerror or exc}。") from None
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
@@ -241,7 +229,7 @@ def _fix_docx(source: Source, fixable: list[Finding]) -> FixResult:
     from docx.oxml.ns import qn
 
     assert source.path is not None
-    document = _open_docx(source.path, _read_bytes(source.path))
+    document = _open_docx(source.path, read_bytes(source.path))
     paragraphs = _paragraphs(document)
     applied: list[Finding] = []
     skipped: list[tuple[Finding, str]] = []
