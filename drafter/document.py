@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+_WHITESPACE_RE = re.compile(r"\s+")
 PLACEHOLDER_RE = re.compile(r"【待补充：[^【】]*】")
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -127,7 +128,7 @@ class Document:
 
 def count_chars(text: str) -> int:
     """Characters as a word processor counts them: everything but whitespace."""
-    return sum(1 for ch in text if not ch.isspace())
+    return len(text) - sum(len(gap) for gap in _WHITESPACE_RE.findall(text))
 
 
 def cn_number(n: int) -> str:
