@@ -137,13 +137,12 @@ class Worker:
     """Per-process state: template, Jinja environment and writer caches, loaded once."""
 
     def __init__(self, settings: Settings):
+        from drafter.pipeline import load_checked_template
         from drafter.render import make_environment
-        from drafter.template_check import ensure_renderable
-        from drafter.templates import load_template
 
         self.settings = settings
-        self.template = load_template(settings.template, list(settings.template_dirs) or None)
-        self.template_warnings = ensure_renderable(self.template)
+        self.template, self.template_warnings = load_checked_template(
+            settings.template, list(settings.template_dirs) or None)
         self.env = make_environment(self.template)
 
     def warm(self) -> None:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from drafter import __version__
+from drafter.userdirs import user_dir
 
 ENV_VAR = "DRAFTER_CACHE_DIR"
 
@@ -19,12 +20,8 @@ ENV_VAR = "DRAFTER_CACHE_DIR"
 def user_cache_root() -> Path:
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "drafter" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "drafter"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drafter"
+    folder = user_dir("cache") / "drafter"
+    return folder / "Cache" if sys.platform == "win32" else folder
 
 
 def code_fingerprint(*modules: str) -> str:

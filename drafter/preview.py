@@ -23,6 +23,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from drafter.errors import UserError
+from drafter.inputs import read_bytes
 from drafter.output import atomic_write, check_target
 
 ENV_OFFICE = "DRAFTER_SOFFICE"  # path of soffice, for installs outside PATH
@@ -237,14 +238,7 @@ def _prepare(work: Path, sources: list[Path]) -> tuple[list[Path], dict[str, str
         inputs.mkdir()
         for index, source in enumerate(sources):
             copy = inputs / f"{index}{Path(source).suffix.lower() or '.docx'}"
-            try:
-                shutil.copyfile(source, copy)
-            except FileNotFoundError:
-                raise UserError(f"找不到要预览的文件：{source}。请检查路径是否正确。") from None
-            except IsADirectoryError:
-                raise UserError(f"要预览的应当是 .docx 文件，但 {source} 是一个文件夹。") from None
-            except PermissionError:
-                raise UserError(f"没有权限读取 {source}。") from None
+            copy.write_bytes(read_bytes(Path(source), "要预览的文件"))
             copies.append(copy)
         return copies, office_environment(work)
     except OSError as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from drafter.answers import dump_answers, read_answers
 from drafter.errors import UserError
 from drafter.output import atomic_write_text
 from drafter.templates import Template
+from drafter.userdirs import user_dir
 
 ENV_VAR = "DRAFTER_STATE_DIR"
 
@@ -28,13 +28,7 @@ def state_dir() -> Path:
     override = os.environ.get(ENV_VAR, "").strip()
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / "drafter"
+    return user_dir("state") / "drafter"
 
 
 def resume_path(template_id: str) -> Path:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
 from drafter.questions import Question, did_you_mean, parse_question
+from drafter.userdirs import user_dir
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_file
 
 META_FILE = "template.yaml"
@@ -122,13 +122,7 @@ class Template:
 
 def user_template_dir() -> Path:
     """The per-user template folder, by platform convention."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "drafter" / "templates"
+    return user_dir("data") / "drafter" / "templates"
 
 
 def builtin_template_dir() -> Path:

@@ -21,7 +21,7 @@ def register(sub) -> None:
     p = sub.add_parser(
         "check",
         help="校对文稿：繁简转换错误、过时提法、标点和标题序号",
-        description="检查 .docx、.txt、.md 文稿中的繁简转换错误（效劳、根底、开展道路……）、"
+        description="检查 .docx、.txt、.md 文稿中繁简来回转换造成的错词（把“服务”“基础”“发展”换成了别的词）、"
                     "按文稿年份已经过时的提法、标点和排版问题、不连续的标题序号。"
                     "退出状态：0 未发现问题，1 发现可信度不低于 --min-confidence 的问题，2 用法或文件有误。",
         epilog="示例：drafter check 经验交流材料.docx；drafter check 材料.txt --fix",
