@@ -24,12 +24,16 @@ def user_cache_root() -> Path:
     return folder / "Cache" if sys.platform == "win32" else folder
 
 
-def code_fingerprint(*modules: str) -> str:
-    """Changes whenever drafter, Jinja or the named source files change: stale code is never
-    reused, which matters for compiled templates whose guards come from our code generator."""
-    import jinja2
+def code_fingerprint(*modules: str, jinja: bool = True) -> str:
+    """Changes whenever drafter, Jinja (unless jinja=False) or the named source files change:
+    stale code is never reused, which matters for compiled templates whose guards come from
+    our code generator."""
+    versions = f"{__version__}|{sys.version}"
+    if jinja:
+        import jinja2
 
-    digest = hashlib.sha256(f"{__version__}|{jinja2.__version__}".encode())
+        versions += f"|{jinja2.__version__}"
+    digest = hashlib.sha256(versions.encode())
     here = Path(__file__).parent
     for module in modules:
         try:

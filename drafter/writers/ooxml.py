@@ -3,22 +3,22 @@
 python-docx covers paragraphs, runs, sections and most style properties. What it
 lacks for Chinese official documents (East Asian fonts, character-unit indents,
 the document grid, PAGE fields, outline levels, a clean package skeleton) is
-built here and only here, so the writer reads as a list of document features.
-Every helper keeps the schema order of child elements, which Word insists on.
+built here and only here, so the base-package builder (docx_build) reads as a
+list of document features. Every helper keeps the schema order of child
+elements, which Word insists on.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsmap, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
-W_NS = nsmap["w"]
-R_NS = nsmap["r"]
+from drafter.writers.wordxml import R_NS, W_NS, quoteattr
+from drafter.writers.wordxml import W_DECLARATIONS as _W
 
 # Child order of w:pPr and w:rPr (ECMA-376 CT_PPrBase / EG_RPrBase).
 PPR_ORDER = (
@@ -47,26 +47,6 @@ CONTENT_RELTYPES = {
                  "diagramLayout", "diagramQuickStyle", "diagramColors", "subDocument",
                  "header", "footer", "video", "audio", "media")
 }
-
-# Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates, U+FFFE/FFFF).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-
-def escape(text: str) -> str:
-    """XML text escaping (xml.sax.saxutils would pull in urllib, ssl and email: ~25 ms)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def quoteattr(text: str) -> str:
-    """A double-quoted XML attribute value."""
-    return '"' + escape(text).replace('"', "&quot;") + '"'
-
-def xml_safe(text: str) -> tuple[str, int]:
-    """Text with characters illegal in XML removed, and how many were removed."""
-    clean, count = _XML_ILLEGAL.subn("", text)
-    return clean, count
-
 
 def _child(parent, tag: str, order: list[str]):
     """The child `w:tag` of parent, created at its schema position if missing."""
@@ -187,63 +167,6 @@ def set_snap_to_grid(pPr, snap: bool) -> None:
 
 # ---------------------------------------------------------------- paragraphs
 
-# One run: (text, character style id or None, highlight colour or None).
-Run = tuple[str, str | None, str | None]
-_RUN_BREAKS = re.compile(r"(\t|\r\n|\r|\n)")
-
-
-def _run_content(text: str) -> str:
-    pieces = []
-    for piece in _RUN_BREAKS.split(text):
-        if piece == "\t":
-            pieces.append("<w:tab/>")
-        elif piece in ("\r\n", "\r", "\n"):
-            pieces.append("<w:br/>")
-        elif piece:
-            pieces.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
-    return "".join(pieces)
-
-
-def styled_paragraphs(paragraphs: Iterable[tuple[str | None, Sequence[Run]]]) -> list:
-    """Paragraphs that carry a style reference and plain runs, nothing else.
-
-    No direct formatting, so restyling the style restyles the document; the only
-    run property is a character style and the placeholder highlight. Built as one
-    XML string and parsed once: python-docx's per-paragraph API costs several
-    times more, which matters in a batch of hundreds of documents.
-    `text` must already be XML-safe (see xml_safe).
-    """
-    parts = [f"<w:body {_W}>"]
-    for style_id, runs in paragraphs:
-        parts.append("<w:p>")
-        if style_id:
-            parts.append(f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>")
-        for text, run_style, highlight in runs:
-            parts.append("<w:r>")
-            if run_style or highlight:
-                parts.append("<w:rPr>")
-                if run_style:
-                    parts.append(f"<w:rStyle w:val={quoteattr(run_style)}/>")
-                if highlight:
-                    parts.append(f"<w:highlight w:val={quoteattr(highlight)}/>")
-                parts.append("</w:rPr>")
-            parts.append(_run_content(text))
-            parts.append("</w:r>")
-        parts.append("</w:p>")
-    parts.append("</w:body>")
-    return list(parse_xml("".join(parts)))
-
-
-def append_to_body(body, elements: Iterable) -> None:
-    """Add block elements at the end of the body, before its final w:sectPr."""
-    sectPr = body.find(qn("w:sectPr"))
-    for element in elements:
-        if sectPr is not None:
-            sectPr.addprevious(element)
-        else:
-            body.append(element)
-
-
 # ------------------------------------------------------------------ sections
 
 
@@ -353,8 +276,6 @@ _DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
 <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
 </Relationships>"""  # noqa: E501
-
-_W = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
 _DOCUMENT = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document {_W}><w:body><w:sectPr/></w:body></w:document>"""

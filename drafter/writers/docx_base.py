@@ -1,0 +1,117 @@
+"""The styled, empty base package: built once, then remembered in memory and on disk.
+
+Building it takes python-docx and lxml (about 50 ms to import) and about 50 ms
+of work, more than everything else a draft costs; it depends only on the style
+profile, the reference docx and drafter's own writer code. So a batch builds it
+once, and a later run reads it from the user cache and never imports
+python-docx at all. A missing, unreadable or corrupt cache only means building
+it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from dataclasses import astuple, dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+from drafter.errors import UserError
+from drafter.styles import StyleProfile
+
+# Source files whose change makes every cached base stale (the fingerprint also covers
+# the Python version, which marshal's format belongs to).
+BUILDER_SOURCES = ("writers/docx_build.py", "writers/ooxml.py", "writers/wordxml.py",
+                   "writers/docx_base.py", "styles.py")
+
+
+@dataclass(frozen=True)
+class Base:
+    """An empty, fully styled package cut where each draft's content goes."""
+
+    parts: tuple[tuple[str, bytes], ...]  # every part in package order; the two below are b""
+    document_part: str  # word/document.xml
+    document_head: str  # its text up to where the paragraphs go
+    document_tail: str  # the final w:sectPr and the closing tags
+    core_part: str  # docProps/core.xml
+    paragraph_open: str  # "<w:p>", or one that declares the w prefix
+    style_ids: tuple[tuple[str, str], ...]  # role -> w:styleId in the package
+    default_paragraph_id: str  # paragraphs in the default style need no w:pStyle
+    missing: tuple[tuple[str, str], ...]  # role -> note, for styles the reference lacked
+    notes: tuple[str, ...]  # notes that hold whatever the document contains
+
+
+def base_package(profile: StyleProfile, reference_docx: Path | str | None) -> Base:
+    """The base for this profile and reference; an edited reference file is read again."""
+    return _remembered(profile, _reference_key(reference_docx))
+
+
+def _reference_key(path: Path | str | None) -> tuple[str, int, int] | None:
+    """Identify a reference file by path and version, so an edited file is re-read."""
+    if path is None:
+        return None
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise UserError(f"找不到参考文档：{path}。请检查路径是否正确。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取参考文档 {path}：{exc.strerror or exc}。") from None
+    if not path.is_file():
+        raise UserError(f"参考文档应当是 .docx 文件，但 {path} 是一个文件夹。")
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _remembered(profile: StyleProfile, reference: tuple[str, int, int] | None) -> Base:
+    source = None
+    digest = hashlib.sha256(repr(profile).encode())
+    if reference is not None:
+        path = Path(reference[0])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"无法读取参考文档 {path}：{exc.strerror or exc}。") from None
+        source = (path, data)
+        digest.update(b"\0" + str(path).encode() + b"\0" + data)
+    cached = _cache_file(digest.hexdigest())
+    base = _read(cached) if cached is not None else None
+    if base is None:
+        from drafter.writers.docx_build import build_base
+
+        base = Base(**build_base(profile, source))
+        if cached is not None:
+            _write(cached, base)
+    return base
+
+
+def _cache_file(key: str) -> Path | None:
+    from drafter.cache import cache_dir, code_fingerprint
+
+    folder = cache_dir("docx", code_fingerprint(*BUILDER_SOURCES, jinja=False))
+    return folder / f"{key[:32]}.marshal" if folder is not None else None
+
+
+def _read(path: Path) -> Base | None:
+    try:
+        values = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(values, tuple) or len(values) != len(fields(Base)):
+        return None
+    return Base(*values)
+
+
+def _write(path: Path, base: Base) -> None:
+    """Atomic, so a parallel batch worker never reads half a file."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(marshal.dumps(astuple(base)))
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+
