@@ -168,7 +168,7 @@ def validate_answers(template: Template, answers: AnswersFile, allow_missing: bo
                             "控制字符，已删除。")
         value, error = question.coerce(raw)
         if not error and value is not None:
-            value, error = question.check(value)
+            error = question.limits_error(value)
         if not error and value is None and question.required and not allow_missing:
             error = "此项必填，请填写；如需先出稿，可加 --allow-missing，缺项将以【待补充：…】标出。"
         if error:

@@ -163,12 +163,12 @@ def render_file(template_name: str, answers_path: str | Path, output: str | None
 def load_checked_template(name: str, template_dirs: list[str] | None = None
                           ) -> tuple[Template, list[str]]:
     """Load a template and run the template check first: errors stop, warnings come back."""
-    from drafter.template_check import ensure_renderable
-
     template = load_template(name, template_dirs)
     marker = _clean_check_marker(template)
     if marker is not None and marker.exists():
         return template, []
+    from drafter.template_check import ensure_renderable
+
     warnings = ensure_renderable(template)
     if marker is not None and not warnings:
         try:

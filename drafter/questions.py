@@ -127,8 +127,13 @@ class Question:
             if self.required:
                 return None, self.message or "此项必填，请填写。"
             return None, ""
+        error = self.limits_error(value)
+        return (None, error) if error else (value, "")
+
+    def limits_error(self, value: object) -> str:
+        """Why a coerced, non-empty value breaks the question's limits, or ''."""
         error = self._limits(value)
-        return (None, self.message or error) if error else (value, "")
+        return self.message or error if error else ""
 
     def _limits(self, value: object) -> str:
         if self.type in ("int", "year"):

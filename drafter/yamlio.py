@@ -20,6 +20,7 @@ MAX_CHARS = 2_000_000  # text after alias expansion: a few aliases must not make
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 BINARY_TAG = "tag:yaml.org,2002:binary"
+STR_TAG = "tag:yaml.org,2002:str"
 Path_ = tuple  # a path into the data: ("questions", 3, "default")
 
 
@@ -126,6 +127,8 @@ def load_yaml_text(text: str, file: str) -> Loaded:
         return scalar(node)
 
     def scalar(node: yaml.Node) -> object:
+        if node.tag == STR_TAG:  # most values: what construct_object would return, sooner
+            return node.value
         if node.tag == BINARY_TAG:
             raise YamlProblem(
                 Problem("不支持二进制内容（!!binary）。请直接写文字。", file=file,

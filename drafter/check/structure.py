@@ -122,11 +122,13 @@ _CLOSE = {"）": "round", ")": "round", "》": "book", "】": "lenticular", "”
 _PAIR = {"round": "（）", "book": "《》", "lenticular": "【】", "double": "“”", "single": "‘’"}
 _PAIRED = re.compile("[" + re.escape("".join(_OPEN) + "".join(_CLOSE)) + "]")
 _NORMALISE = str.maketrans({"〝": "“", "〞": "”", "「": "“", "」": "”", "『": "‘", "』": "’"})
+_TO_NORMALISE = re.compile("[〝〞「」『』]")
 
 
 def _normalised(line: str) -> str:
     """Wrong quote characters read as the quotes they stand for (their own rules report them)."""
-    line = line.translate(_NORMALISE)
+    if _TO_NORMALISE.search(line):  # translate() walks every character: only when needed
+        line = line.translate(_NORMALISE)
     fixes = _quote_fixes(line)
     if fixes:
         chars = list(line)
@@ -177,6 +179,8 @@ def unbalanced_pairs(lines: list[str]) -> Iterator[Item]:
             pair = _PAIR[family]
             yield Item(row, i, lines[row][i], None, None, f"删去多余的“{pair[1]}”，或在前面补上“{pair[0]}”",
                        f"“{pair[1]}”前面没有与之配对的“{pair[0]}”。")
+        if not stack:
+            continue
         nxt = next((t.lstrip(" \u3000\t") for t in texts[row + 1:] if t.strip()), "")
         for family, i in stack:
             if family == "double" and nxt.startswith("“"):

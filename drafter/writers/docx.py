@@ -58,11 +58,11 @@ def write_docx(document: Document, stream: BinaryIO, profile: StyleProfile,
     base = base_package(profile, reference_docx)
     paragraphs, removed = _paragraphs(document, profile, base)
     body = wordxml.paragraphs_xml(paragraphs, base.paragraph_open)
-    own = {
-        base.document_part: (base.document_head + body + base.document_tail).encode("utf-8"),
-        base.core_part: _core_properties(document, profile, properties or {}).encode("utf-8"),
-    }
-    wordxml.write_package(stream, [(name, own.get(name, data)) for name, data in base.parts])
+    own = [
+        (base.document_part, (base.document_head + body + base.document_tail).encode("utf-8")),
+        (base.core_part, _core_properties(document, profile, properties or {}).encode("utf-8")),
+    ]
+    stream.write(wordxml.complete_package(base.shared, own))
 
     used = _roles_used(document)
     notes = list(base.notes) + [note for role, note in base.missing if role in used]

@@ -30,7 +30,7 @@ BUILDER_SOURCES = ("writers/docx_build.py", "writers/ooxml.py", "writers/wordxml
 class Base:
     """An empty, fully styled package cut where each draft's content goes."""
 
-    parts: tuple[tuple[str, bytes], ...]  # every part in package order; the two below are b""
+    shared: bytes  # the zipped package without the two parts below, which each draft writes
     document_part: str  # word/document.xml
     document_head: str  # its text up to where the paragraphs go
     document_tail: str  # the final w:sectPr and the closing tags

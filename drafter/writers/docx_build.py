@@ -107,8 +107,7 @@ def _split(package, style_ids: dict[str, str], missing: dict[str, str],
     core_part = _core_part_name(by_name["_rels/.rels"])
     bound = document.nsmap.get("w") == wordxml.W_NS and document.nsmap.get("r") == wordxml.R_NS
     return {
-        "parts": tuple((name, b"" if name in (document_part, core_part) else data)
-                       for name, data in parts),
+        "shared": wordxml.package_without(parts, {document_part, core_part}),
         "document_part": document_part,
         "document_head": head,
         "document_tail": tail,

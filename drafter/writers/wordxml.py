@@ -2,19 +2,20 @@
 
 A draft's .docx differs from the styled empty base package in two parts only,
 the body of word/document.xml and the core properties. Both are built here as
-strings and the package is zipped directly, so writing a document needs neither
-python-docx nor lxml: importing and running them would cost more than the whole
-document does. Everything that is the same for every document lives in the
-cached base (drafter.writers.docx_base).
+strings and appended to the base's already compressed parts, so writing a
+document needs neither python-docx nor lxml (importing and running them would
+cost more than the whole document does) and compresses only what is new.
+Everything that is the same for every document lives in the cached base
+(drafter.writers.docx_base).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
-from typing import BinaryIO
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -114,17 +115,25 @@ def core_properties_xml(*, title: str, author: str, subject: str, keywords: str,
     )
 
 
-# Parts that are compressed already: deflating them again only costs time.
-_STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".emf.gz", ".wdp", ".mp3", ".mp4")
-
-
-def write_package(stream: BinaryIO, parts: Iterable[tuple[str, bytes]]) -> None:
-    """Zip the parts, in order, into a package ([Content_Types].xml must come first)."""
-    stamp = time.localtime()[:6]
-    with zipfile.ZipFile(stream, "w") as archive:
+def package_without(parts: Iterable[tuple[str, bytes]], own: set[str]) -> bytes:
+    """Zip every part but those each draft writes itself, compressed once for all drafts."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts:
+            if name not in own:
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def complete_package(shared: bytes, own: Iterable[tuple[str, bytes]]) -> bytes:
+    """The shared, already compressed parts plus this draft's own: only those are compressed."""
+    buffer = io.BytesIO(shared)
+    buffer.seek(0, io.SEEK_END)
+    stamp = time.localtime()[:6]
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in own:
             info = zipfile.ZipInfo(name, date_time=stamp)
-            stored = name.lower().endswith(_STORED_SUFFIXES)
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             archive.writestr(info, data)
+    return buffer.getvalue()
