@@ -45,7 +45,36 @@ def overview() -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_parser():
+# argparse words its usage errors in English; these are the ones a user actually meets.
+_USAGE_ERRORS = (
+    (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)",
+     lambda m: f"“{m[2]}”不是可用的{'命令' if m[1] == '命令' else f' {m[1]} 取值'}，"
+               f"可用的有：{m[3].replace(chr(39), '')}"),
+    (r"unrecognized arguments: (.*)", lambda m: f"无法识别的参数：{m[1]}"),
+    (r"the following arguments are required: (.*)", lambda m: f"缺少参数：{m[1]}"),
+    (r"argument (\S+): expected one argument", lambda m: f"{m[1]} 后面缺少取值"),
+    (r"argument (\S+): expected at least one argument",
+     lambda m: f"{m[1]} 后面至少要有一个取值"),
+    (r"argument (\S+): invalid (\w+) value: '(.*)'", lambda m: f"{m[1]} 的取值“{m[3]}”格式不对"),
+    (r"argument (\S+): not allowed with argument (\S+)",
+     lambda m: f"{m[1]} 和 {m[2]} 不能同时使用"),
+    (r"argument (\S+): (.*)", lambda m: f"{m[1]}：{m[2]}"),  # our own checks' Chinese reasons
+)
+
+
+def chinese_usage_error(message: str) -> str:
+    import re
+
+    for pattern, say in _USAGE_ERRORS:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return say(match)
+    return message
+
+
+def build_parser(command: str | None = None):
+    """The argument parser; with `command`, only that command's options are registered
+    (the others are listed by name), since building all of them costs more than a render."""
     import argparse
 
     class Parser(argparse.ArgumentParser):
@@ -53,15 +82,19 @@ def build_parser():
 
         def error(self, message: str) -> None:
             self.print_usage(sys.stderr)
-            self.exit(2, f"{self.prog}：参数有误：{message}\n请用 {self.prog} --help 查看用法。\n")
+            self.exit(2, f"{self.prog}：参数有误：{chinese_usage_error(message)}\n"
+                         f"请用 {self.prog} --help 查看用法。\n")
 
     import importlib
 
     parser = Parser(prog="drafter", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"drafter {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
-    for name, _ in COMMANDS:
-        importlib.import_module(f"drafter.commands.{name}").register(sub)
+    for name, summary in COMMANDS:
+        if command in (None, name):
+            importlib.import_module(f"drafter.commands.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return parser
 
 
@@ -78,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from drafter.errors import UserError
 
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv[0] in dict(COMMANDS) else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

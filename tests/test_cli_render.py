@@ -143,6 +143,38 @@ def test_usage_error_exits_2(capsys):
     assert "参数有误" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv, said", [
+    (["rendr", "kexie"], "“rendr”不是可用的命令，可用的有：new, render, check, format, preview, "
+                         "templates"),
+    (["render", "kexie", "--answers", "a.yaml", "--format", "pdf"],
+     "“pdf”不是可用的 --format/-f 取值，可用的有：docx, md, txt"),
+    (["render", "kexie", "--answers"], "--answers/-a 后面至少要有一个取值"),
+    (["render", "kexie", "--answers", "a.yaml", "--bogus"], "无法识别的参数：--bogus"),
+    (["render", "kexie", "--answers", "a.yaml", "-j", "abc"],
+     "-j/--jobs：-j 应为正整数，例如 -j 2；“abc”不行"),
+    (["check"], "缺少参数：文件"),
+    (["check", "a.txt", "--fix", "--in-place"], "--in-place 和 --fix 不能同时使用"),
+])
+def test_usage_errors_are_worded_in_chinese(capsys, argv, said):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"参数有误：{said}\n" in err
+    assert "请用 drafter" in err
+
+
+def test_only_the_invoked_command_is_registered():
+    from drafter.cli import COMMANDS, build_parser
+
+    parser = build_parser("render")
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert list(sub.choices) == [name for name, _ in COMMANDS]
+    assert sub.choices["render"].format_usage().count("--answers") == 1
+    assert "--fix" not in sub.choices["check"].format_usage()  # listed by name only
+    assert "--fix" in build_parser()._subparsers._group_actions[0].choices["check"].format_usage()
+
+
 def test_render_proofreads_its_own_output(capsys, tmp_path, core_template_dir):
     answers = tmp_path / "a.yaml"
     answers.write_text(ANSWERS.replace("安澜县科协", "安澜县科协效劳中心"), "utf-8")
