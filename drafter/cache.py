@@ -6,13 +6,17 @@ failure to create or write it simply means running without a cache.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
 
 from drafter import __version__
 from drafter.userdirs import user_dir
+
+try:  # the built-in module: importing hashlib first loads OpenSSL, which costs milliseconds
+    from _sha256 import sha256
+except ImportError:  # renamed in Python 3.12
+    from hashlib import sha256
 
 ENV_VAR = "DRAFTER_CACHE_DIR"
 
@@ -33,7 +37,7 @@ def code_fingerprint(*modules: str, jinja: bool = True) -> str:
         import jinja2
 
         versions += f"|{jinja2.__version__}"
-    digest = hashlib.sha256(versions.encode())
+    digest = sha256(versions.encode())
     here = Path(__file__).parent
     for module in modules:
         try:
@@ -51,3 +55,17 @@ def cache_dir(kind: str, fingerprint: str) -> Path | None:
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all, so a parallel run never reads half of it;
+    failing only costs speed next time."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass

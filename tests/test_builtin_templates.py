@@ -7,6 +7,7 @@ import pytest
 from conftest import REPO
 from docx import Document as open_docx
 
+from drafter.answers import read_answers
 from drafter.document import Kind
 from drafter.pipeline import render_file
 
@@ -60,3 +61,23 @@ def test_measures_differ_between_organisations(drafts, a, b):
     first, second = (_measure_shingles(drafts[t][0].document) for t in (a, b))
     shared = len(first & second) / min(len(first), len(second))
     assert shared < 0.15, f"{a} 与 {b} 的正文有 {shared:.0%} 相同"
+
+
+@pytest.mark.parametrize("template", ["kexie", "gonghui", "gongqingtuan", "fulian"])
+def test_county_must_end_in_its_level(template):
+    """The county's last character makes 全县、县委…; a name without one is refused up front."""
+    from drafter.answers import AnswersFile, validate_answers
+    from drafter.errors import AnswersError
+    from drafter.templates import load_template
+
+    loaded = load_template(template)
+    values = dict(read_answers(REPO / "examples" / f"{template}.yaml").values)
+    for good in ("安澜县", "安澜区", "安澜市", "安澜旗"):
+        clean, _ = validate_answers(loaded, AnswersFile("a.yaml", values={**values, "county": good}))
+        assert clean["county"] == good
+    with pytest.raises(AnswersError) as caught:
+        validate_answers(loaded, AnswersFile("a.yaml", values={**values, "county": "安澜，"}))
+    [problem] = caught.value.problems
+    assert problem.field == "county"
+    assert problem.message == ("“所在县（市、区）”请写县（市、区、旗）的全称，以“县”“区”“市”或“旗”结尾，"
+                               "不超过 20 字，例如“安澜县”。")

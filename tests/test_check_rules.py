@@ -1,6 +1,7 @@
 """Rule files are data a non-programmer edits: they load fast, and mistakes are reported by line."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -187,9 +188,10 @@ print(json.dumps([before, after]))
 """
 
 
-def test_import_is_light_and_rules_load_on_first_check():
+def test_import_is_light_and_rules_load_on_first_check(tmp_path):
+    """On an empty cache the first check parses the rule files (warm: see test_check_speed_paths)."""
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                            check=True)
+                            check=True, env={**os.environ, "DRAFTER_CACHE_DIR": str(tmp_path)})
     before, after = json.loads(result.stdout)
     assert before == []
     assert after == ["yaml"]

@@ -1,8 +1,9 @@
 """The checker: run every rule over a text once and turn hits into located findings.
 
-Literal rules share one pass (a character-class prefilter on their first
-characters, then `startswith` for the few literals that begin there); regex and
-table rules each scan the whole text once; built-in checks walk the lines.
+Literal rules share one pass (one regex finds where some literal begins, then
+`startswith` tells which); a regex or table rule scans the whole text only if the
+text holds one of the rule's needles, so most are never compiled; built-in checks
+walk the lines.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import datetime as _dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from drafter.check import structure
 from drafter.check.model import Finding, confidence_rank
-from drafter.check.rules import Rule, RuleSet, han_shadow, load_rules
+from drafter.check.rules import HAN_SENTINEL, Rule, RuleSet, han_shadow, load_rules
 
 CONTEXT_CHARS = 12
 ANSWER_CATEGORIES = ("conversion", "punctuation")
@@ -57,6 +59,11 @@ class Lines:
         """(0-based line index, 0-based column) of a text offset."""
         index = bisect_right(self.starts, offset) - 1
         return index, offset - self.starts[index]
+
+    @cached_property
+    def shadow(self) -> str:
+        """han_shadow(text), made only if a rule that runs on it is not skipped."""
+        return han_shadow(self.text)
 
 
 # ---------------------------------------------------------------- year
@@ -103,12 +110,13 @@ def resolve_year(text: str, year: int | None = None) -> tuple[int, str]:
 
 def _literal_hits(ruleset: RuleSet, text: str, lines: Lines) -> list[Hit]:
     hits = []
-    if ruleset.literal_starts is None:
-        return hits
-    index = ruleset.literal_index
-    for match in ruleset.literal_starts.finditer(text):
+    pattern = ruleset.literal_pattern
+    match = pattern.search(text) if pattern is not None else None
+    while match is not None:
         pos = match.start()
-        for literal, rules in index[match.group()]:
+        # Search on from the next character, so that overlapping literals are found too.
+        match = pattern.search(text, pos + 1)
+        for literal, rules in ruleset.literal_index[text[pos]]:
             if not text.startswith(literal, pos):
                 continue
             end = pos + len(literal)
@@ -138,10 +146,29 @@ def _fix_of(rule: Rule, match: re.Match | None = None, text: str = "") -> str | 
     return _BACKREF.sub(group, rule.right)
 
 
-def _regex_hits(rule: Rule, text: str, lines: Lines, shadow: str) -> list[Hit]:
+def _admits(rule: Rule, lines: Lines) -> bool:
+    """Whether the text holds one of the rule's needles, without which it cannot match.
+
+    Away from ideographs the shadow is the text itself, so it is made only for a
+    needle that holds HAN_SENTINEL and whose other characters are all in the text.
+    """
+    if rule.needles is None:
+        return True
+    text = lines.text
+    for needle in rule.needles:
+        # One character is found much faster than two in a row, and most needles fail here.
+        if len(needle) > 1 and not all(c in text for c in needle if c != HAN_SENTINEL):
+            continue
+        if needle in (lines.shadow if rule.on_shadow and HAN_SENTINEL in needle else text):
+            return True
+    return False
+
+
+def _regex_hits(rule: Rule, lines: Lines) -> list[Hit]:
     hits = []
+    text = lines.text
     group = "hit" if "hit" in rule.pattern.groupindex else 0
-    for match in rule.pattern.finditer(shadow if rule.on_shadow else text):
+    for match in rule.pattern.finditer(lines.shadow if rule.on_shadow else text):
         start, end = match.span(group)
         if start == end or start < 0:
             continue
@@ -222,12 +249,11 @@ def _run(text: str, year: int | None, categories: tuple[str, ...] | None,
         return categories is None or rule.category in categories
 
     hits = [h for h in _literal_hits(ruleset, text, lines) if wanted(h.rule)]
-    shadow = han_shadow(text)
     for rule in ruleset.rules:
-        if not wanted(rule):
+        if not wanted(rule) or not _admits(rule, lines):
             continue
         if rule.kind == "regex":
-            hits += _regex_hits(rule, text, lines, shadow)
+            hits += _regex_hits(rule, lines)
         elif rule.kind == "table":
             hits += _table_hits(rule, text)
         elif rule.kind == "check" and (structural or rule.category != "structure"):

@@ -1,14 +1,19 @@
-"""Proofreading rules: YAML files a non-programmer can extend, validated and compiled once.
+"""Proofreading rules: YAML files a non-programmer can extend, validated once and cached.
 
 The files in drafter/check/rules/ are the whole rule base; `--rules` adds more.
-Loading is lazy (first check) and cached. The fast path parses with libyaml and
-keeps no line numbers; only when a file is wrong is it parsed again with
-drafter.yamlio so every problem can be reported as file:line.
+Loading is lazy (first check) and cached in memory and in the user cache, keyed by
+the files' contents, so a later run neither parses YAML nor validates. The cold
+path parses with libyaml and keeps no line numbers; only when a file is wrong is
+it parsed again with drafter.yamlio so every problem can be reported as file:line.
+A regex is compiled only when a text could match it: each carries `needles`, the
+strings one of which every match needs, and a text holding none skips the rule.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import marshal
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,7 +37,7 @@ MACROS = {HAN: CJK, "{中文标点}": CN_PUNCT}
 
 @lru_cache(maxsize=1)
 def _han_re() -> re.Pattern:
-    return re.compile(f"[{CJK}]")
+    return re.compile(f"([{CJK}]+)")  # runs: a shadow costs one step per run, not per character
 
 
 def is_han(ch: str) -> bool:
@@ -44,7 +49,17 @@ def is_han(ch: str) -> bool:
 
 def han_shadow(text: str) -> str:
     """The text with every Chinese character replaced by HAN_SENTINEL."""
-    return _han_re().sub(HAN_SENTINEL, text)
+    parts = _han_re().split(text)  # odd items are the runs of ideographs
+    parts[1::2] = [HAN_SENTINEL * len(run) for run in parts[1::2]]
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def compiled(source: str) -> re.Pattern:
+    """A rule's regex, compiled on first use: on most texts most regex rules never run."""
+    return re.compile(source, re.MULTILINE)
+
+
 # What a context list item 【标点】 accepts: the edge of the line, whitespace or punctuation.
 PUNCT_CHARS = frozenset(CN_PUNCT + ",.;:!?()[]\"'<>「」『』〝〞 \t\r\u3000")
 BUILTIN_LISTS = ("标点",)
@@ -90,15 +105,25 @@ class Context:
     def __bool__(self) -> bool:
         return bool(self.words) or self.punct
 
+    # Plain loops, not any(): these run for every literal found, and a generator costs a third.
     def before(self, line: str, start: int) -> bool:
         if self.punct and (start == 0 or line[start - 1] in PUNCT_CHARS):
             return True
-        return any(n <= start and line[start - n:start] in group for n, group in self.by_length)
+        for n, group in self.by_length:
+            if n <= start and line[start - n:start] in group:
+                return True
+        return False
 
     def after(self, line: str, end: int) -> bool:
         if self.punct and (end == len(line) or line[end] in PUNCT_CHARS):
             return True
-        return any(line[end:end + n] in group for n, group in self.by_length)
+        for n, group in self.by_length:
+            if line[end:end + n] in group:
+                return True
+        return False
+
+
+_NO_CONTEXT = Context()
 
 
 @dataclass(frozen=True)
@@ -112,14 +137,16 @@ class Rule:
     suggestion: str = ""
     fix: bool = True
     wrong: str = ""
-    pattern: re.Pattern | None = None
+    source: str = ""  # the regex of a regex or table rule, macros expanded; see `pattern`
     on_shadow: bool = False  # the pattern is matched against han_shadow(text)
+    # A text the pattern matches in holds at least one of these; None: nothing is known.
+    needles: frozenset[str] | None = None
     table: dict[str, str] = field(default_factory=dict)
     check: str = ""
-    preceded_by: Context = Context()
-    followed_by: Context = Context()
-    not_preceded_by: Context = Context()
-    not_followed_by: Context = Context()
+    preceded_by: Context = _NO_CONTEXT
+    followed_by: Context = _NO_CONTEXT
+    not_preceded_by: Context = _NO_CONTEXT
+    not_followed_by: Context = _NO_CONTEXT
     exceptions: tuple[str, ...] = ()
     since: _dt.date | None = None
     until: _dt.date | None = None
@@ -127,6 +154,10 @@ class Rule:
     file: str = ""
     examples_flag: tuple[str, ...] = ()
     examples_silent: tuple[str, ...] = ()
+
+    @property
+    def pattern(self) -> re.Pattern | None:
+        return compiled(self.source) if self.source else None
 
     def confidence_for(self, year: int) -> str | None:
         """The confidence in a document of `year`, or None if the rule does not apply then.
@@ -171,7 +202,11 @@ class RuleSet:
     rules: tuple[Rule, ...]
     # first character -> [(literal, rules with that literal)], longest literal first
     literal_index: dict[str, list[tuple[str, tuple[Rule, ...]]]]
-    literal_starts: re.Pattern | None
+    literal_source: str  # a regex that matches every literal; "" if there are none
+
+    @property
+    def literal_pattern(self) -> re.Pattern | None:
+        return compiled(self.literal_source) if self.literal_source else None
 
     @property
     def by_id(self) -> dict[str, Rule]:
@@ -185,7 +220,8 @@ class RuleSet:
 
 
 def rule_files(extra: tuple[str, ...] = ()) -> list[Path]:
-    files = sorted(RULES_DIR.glob("*.yaml"))
+    # listdir, not glob: compiling a glob's pattern costs more than the rest of a warm load
+    files = sorted(RULES_DIR / name for name in os.listdir(RULES_DIR) if name.endswith(".yaml"))
     for item in extra:
         path = Path(item)
         if path.is_dir():
@@ -203,11 +239,23 @@ def rule_files(extra: tuple[str, ...] = ()) -> list[Path]:
 @lru_cache(maxsize=8)
 def load_rules(extra: tuple[str, ...] = ()) -> RuleSet:
     """All rules, built-in first, then the files or folders in `extra`; cached."""
+    sources = [(path, _read(path)) for path in rule_files(extra)]
+    cache = _cache_file(sources)
+    rules = _read_cache(cache) if cache is not None else None
+    if rules is None:
+        rules = _validated(sources)
+        if cache is not None:
+            _write_cache(cache, rules)
+    return _index(rules)
+
+
+def _validated(sources: list[tuple[Path, str]]) -> tuple[Rule, ...]:
+    """The rules of these files, or a RulesError listing every problem by file and line."""
     rules: list[Rule] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in rule_files(extra):
-        file_rules, file_problems = _load_file(path)
+    for path, text in sources:
+        file_rules, file_problems = _load_file(path, text)
         problems += file_problems
         for rule in file_rules:
             if rule.id in seen:
@@ -218,7 +266,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> RuleSet:
             rules.append(rule)
     if problems:
         raise RulesError(problems)
-    return _index(tuple(rules))
+    return tuple(rules)
 
 
 def _index(rules: tuple[Rule, ...]) -> RuleSet:
@@ -226,26 +274,27 @@ def _index(rules: tuple[Rule, ...]) -> RuleSet:
     for rule in rules:
         if rule.kind == "wrong":
             grouped.setdefault(rule.wrong, []).append(rule)
+    longest_first = sorted(grouped, key=len, reverse=True)
     index: dict[str, list[tuple[str, tuple[Rule, ...]]]] = {}
-    for literal in sorted(grouped, key=len, reverse=True):
+    for literal in longest_first:
         index.setdefault(literal[0], []).append((literal, tuple(grouped[literal])))
-    starts = re.compile("[" + "".join(re.escape(c) for c in sorted(index)) + "]") if index else None
-    return RuleSet(rules, index, starts)
+    return RuleSet(rules, index, "|".join(map(re.escape, longest_first)))
 
 
 def _read(path: Path) -> str:
+    """The file as read_text(encoding="utf-8-sig") gives it, without that codec's import."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise UserError(f"规则文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。") from None
     except OSError as exc:
         raise UserError(f"无法读取规则文件 {path}：{exc.strerror or exc}。") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _load_file(path: Path) -> tuple[list[Rule], list[Problem]]:
+def _load_file(path: Path, text: str) -> tuple[list[Rule], list[Problem]]:
     import yaml
 
-    text = _read(path)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
@@ -375,21 +424,26 @@ def _context(raw, key: str, lists, out: _Collector, path) -> Context:
     return Context.of(words, punct)
 
 
-def _pattern(source: str, out: _Collector, path) -> tuple[re.Pattern | None, bool]:
-    """The compiled regex and whether it runs on the shadow text (see HAN_SENTINEL)."""
+def _pattern(source: str, out: _Collector, path) -> tuple[str, bool, frozenset[str] | None]:
+    """The regex with macros expanded ("" if it is wrong), whether it runs on the shadow
+    text (see HAN_SENTINEL), and its needles."""
+    from re import _compiler, _parser
+
     shadow = HAN in source and not any(is_han(c) for c in source.replace(HAN, ""))
     expanded = source.replace(HAN, HAN_SENTINEL) if shadow else source
     for name, value in MACROS.items():
         expanded = expanded.replace(name, value)
-    try:
-        pattern = re.compile(expanded, re.MULTILINE)
+    try:  # parsed once for both: parsing is half the cost of compiling
+        parsed = _parser.parse(expanded, re.MULTILINE)
+        needles = _needles_in(parsed)
+        pattern = _compiler.compile(parsed, re.MULTILINE)
     except re.error as exc:
         out.add(f"正则表达式有误（{exc.msg}，位置 {exc.pos}）：{source}", *path, "regex")
-        return None, False
+        return "", False, None
     if pattern.search("") is not None:
         out.add(f"正则表达式能匹配空文字，会到处报错：{source}", *path, "regex")
-        return None, False
-    return pattern, shadow
+        return "", False, None
+    return expanded, shadow, needles
 
 
 def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rule | None:
@@ -452,7 +506,7 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         out.add(f"规则 {rule_id} 的 exceptions 应当是短语的列表。", *path, "exceptions")
         exceptions = []
 
-    wrong, pattern, shadow, table, check = "", None, False, {}, ""
+    wrong, source, shadow, needles, table, check = "", "", False, None, {}, ""
     if kind == "wrong":
         wrong = _as_text(raw["wrong"]) or ""
         if not wrong:
@@ -465,7 +519,7 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         if not isinstance(raw["regex"], str):
             out.add(f"规则 {rule_id} 的 regex 应当是文字（建议用单引号括起）。", *path, "regex")
         else:
-            pattern, shadow = _pattern(raw["regex"], out, path)
+            source, shadow, needles = _pattern(raw["regex"], out, path)
     elif kind == "table":
         table_raw = raw["table"]
         if isinstance(table_raw, str):  # "們们 這这": each pair is wrong then right
@@ -491,7 +545,8 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         if any(contexts.values()) or exceptions:
             out.add(f"规则 {rule_id}：对照表规则不支持上下文条件和例外。", *path)
         if table:
-            pattern = re.compile("[" + "".join(re.escape(c) for c in table) + "]+")
+            source = "[" + "".join(re.escape(c) for c in table) + "]+"
+            needles = frozenset(table) if len(table) <= MAX_NEEDLES else None
     else:
         check = _as_text(raw["check"]) or ""
         if check not in CHECKS:
@@ -513,8 +568,197 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         return None
     return Rule(
         id=rule_id, category=cat, confidence=confidence, reason=reason, kind=kind,
-        right=right, suggestion=suggestion, fix=fix, wrong=wrong, pattern=pattern, on_shadow=shadow,
-        table=table, check=check, exceptions=tuple(exceptions), since=since, until=until,
+        right=right, suggestion=suggestion, fix=fix, wrong=wrong, source=source, on_shadow=shadow,
+        needles=needles, table=table, check=check, exceptions=tuple(exceptions), since=since, until=until,
         event=event, file=file, examples_flag=tuple(flag), examples_silent=tuple(silent),
         **contexts,
     )
+
+
+# ---------------------------------------------------------------- needles (regex prefilter)
+
+
+MAX_NEEDLES = 40
+# Characters in nearly every text: poor needles; ideographs (in the shadow) the poorest.
+_COMMON = frozenset("，。、 ")
+_EMPTY = frozenset([""])
+
+
+def needles_of(source: str) -> frozenset[str] | None:
+    """Strings of which any text the regex matches in holds at least one; None if unknown.
+
+    Read from the parse tree. An element of a sequence is known by the few strings
+    it can match, or else by strings its match must contain. Neighbours join up: a
+    match of 、(?=[，；]) lies in "、，" or "、；", and a lookbehind's text ends where
+    the match goes on. Of all such sets the rarest is kept. Anything optional,
+    negated, case-insensitive or a back-reference tells nothing.
+    """
+    from re import _parser
+
+    return _needles_in(_parser.parse(source, re.MULTILINE))
+
+
+def _needles_in(parsed) -> frozenset[str] | None:
+    return None if parsed.state.flags & re.IGNORECASE else _sequence(parsed)[1]
+
+
+def _sequence(items) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """(exact, needles) of a sequence: all it can match if that is a small set; its best needles."""
+    from re import _constants as sre
+
+    options: list[frozenset[str] | None] = []
+    whole: frozenset[str] | None = _EMPTY
+    run = _EMPTY  # what the text can be from the last gap up to here
+    for op, value in items:
+        if op in (sre.ASSERT_NOT, sre.AT):  # zero width, and no text it needs
+            continue
+        if op is sre.ASSERT:
+            direction, inner = value
+            exact, needles = _sequence(inner)
+            options.append(needles)
+            if exact is not None and direction > 0:  # the text right after the run
+                options.append(_product(run, exact))
+            elif exact is not None:  # the text right before here: a run of its own
+                options.append(run)
+                run = exact
+            continue
+        exact, needles, edge = _element(op, value)
+        options.append(needles)
+        if exact is not None:
+            joined = _product(run, exact)
+            if joined is None:
+                options.append(run)
+            run = joined if joined is not None else exact
+            whole = _product(whole, exact)
+        else:  # a repeat's text starts and ends with `edge`; other gaps break the run
+            options.append(_product(run, edge))
+            options.append(run)
+            run = edge if edge is not None else _EMPTY
+            whole = None
+    options.append(run)
+    known = [o for o in options if o and "" not in o]
+    return whole, min(known, key=_commonness, default=None)
+
+
+def _element(op, value):
+    """(exact, needles, edge) of one element that consumes text; see _sequence."""
+    from re import _constants as sre
+
+    if op is sre.LITERAL:
+        exact = frozenset([chr(value)])
+        return exact, exact, None
+    if op is sre.IN:
+        chars: set[str] = set()
+        for item, arg in value:
+            if item is sre.LITERAL:
+                chars.add(chr(arg))
+            elif item is sre.RANGE and arg[1] - arg[0] < MAX_NEEDLES:
+                chars.update(map(chr, range(arg[0], arg[1] + 1)))
+            else:  # a negated class, a category such as \d, a big range
+                return None, None, None
+        exact = frozenset(chars) if len(chars) <= MAX_NEEDLES else None
+        return exact, exact, None
+    if op is sre.BRANCH:
+        branches = [_sequence(branch) for branch in value[1]]
+        return _union(e for e, _ in branches), _union(n for _, n in branches), None
+    if op is sre.SUBPATTERN and not value[1] & re.IGNORECASE:
+        return (*_sequence(value[3]), None)
+    if op is sre.ATOMIC_GROUP:
+        return (*_sequence(value), None)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and value[0] > 0:
+        low, high, item = value
+        exact, needles = _sequence(item)
+        count = min(low, 8)  # a match starts and ends with this many of the item in a row
+        edge = exact
+        for _ in range(count - 1):
+            edge = _product(edge, exact)
+        if low == high == count:
+            return edge, edge or needles, None
+        return None, edge or needles, edge
+    return None, None, None  # backreference, any character, optional, case-insensitive
+
+
+def _product(first: frozenset[str] | None, then: frozenset[str] | None) -> frozenset[str] | None:
+    """Every string of `first` followed by one of `then`, if there are not too many."""
+    if first is None or then is None or len(first) * len(then) > MAX_NEEDLES:
+        return None
+    return frozenset(a + b for a in first for b in then)
+
+
+def _union(sets) -> frozenset[str] | None:
+    sets = list(sets)
+    if None in sets:
+        return None
+    union = frozenset().union(*sets)
+    return union if len(union) <= MAX_NEEDLES else None
+
+
+def _commonness(needles: frozenset[str]) -> tuple[int, int]:
+    """How many texts a needle set lets through, and how long it takes to look for it,
+    roughly: lower is better, then longer."""
+    cost = 0
+    for needle in needles:
+        if set(needle) == {HAN_SENTINEL}:
+            cost += 1000
+        elif needle in _COMMON or set(needle) <= {HAN_SENTINEL, " "}:
+            cost += 100
+        else:
+            cost += 10 if len(needle) == 1 else 3
+    return cost, -min(map(len, needles))
+
+
+# ---------------------------------------------------------------- disk cache
+
+
+def _cache_file(sources: list[tuple[Path, str]]) -> Path | None:
+    """Where the rules of exactly these files, read by exactly this code, are kept."""
+    from drafter.cache import cache_dir, code_fingerprint, sha256
+
+    folder = cache_dir("rules", code_fingerprint("check/rules.py", "check/engine.py", jinja=False))
+    if folder is None:
+        return None
+    digest = sha256()
+    for path, text in sources:
+        digest.update(f"{path}\0{text}\0".encode())
+    return folder / f"{digest.hexdigest()[:32]}.marshal"
+
+
+_DATES = ("since", "until")
+_RULE_FIELDS = frozenset(Rule.__dataclass_fields__)
+
+
+def _write_cache(path: Path, rules: tuple[Rule, ...]) -> None:
+    plain = []
+    for rule in rules:
+        fields = dict(vars(rule))
+        for key in _CONTEXT_KEYS:
+            fields[key] = (fields[key].words, fields[key].punct, fields[key].by_length)
+        for key in _DATES:
+            fields[key] = fields[key].toordinal() if fields[key] else None
+        plain.append(fields)
+    from drafter.cache import write_atomically
+
+    write_atomically(path, marshal.dumps(plain))
+
+
+def _read_cache(path: Path) -> tuple[Rule, ...] | None:
+    """The rules _write_cache stored, or None if the file is missing or unusable."""
+    try:
+        rules = []
+        for fields in marshal.loads(path.read_bytes()):
+            for key in _CONTEXT_KEYS:
+                words, punct, by_length = fields[key]
+                fields[key] = Context(words, punct, by_length) if words or punct else _NO_CONTEXT
+            for key in _DATES:
+                if fields[key] is not None:
+                    fields[key] = _dt.date.fromordinal(fields[key])
+            if fields.keys() != _RULE_FIELDS:
+                return None
+            # As pickle does: fill in the fields directly, skipping __init__'s frozen
+            # setattr for each of some thirty fields of a hundred rules.
+            rule = object.__new__(Rule)
+            rule.__dict__.update(fields)
+            rules.append(rule)
+    except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, it is rebuilt
+        return None
+    return tuple(rules)

@@ -10,9 +10,7 @@ it again.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
-import os
 from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -66,7 +64,9 @@ def _reference_key(path: Path | str | None) -> tuple[str, int, int] | None:
 @lru_cache(maxsize=8)
 def _remembered(profile: StyleProfile, reference: tuple[str, int, int] | None) -> Base:
     source = None
-    digest = hashlib.sha256(repr(profile).encode())
+    from drafter.cache import sha256
+
+    digest = sha256(repr(profile).encode())
     if reference is not None:
         path = Path(reference[0])
         try:
@@ -104,14 +104,6 @@ def _read(path: Path) -> Base | None:
 
 
 def _write(path: Path, base: Base) -> None:
-    """Atomic, so a parallel batch worker never reads half a file."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(marshal.dumps(astuple(base)))
-        os.replace(temporary, path)
-    except OSError:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
+    from drafter.cache import write_atomically
 
+    write_atomically(path, marshal.dumps(astuple(base)))
