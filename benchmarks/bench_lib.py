@@ -82,7 +82,14 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("PYTHONHASHSEED", "0")
+    if "cache" in _INSTALLED:  # drafter's own cache: the benchmark's, not the user's
+        env["DRAFTER_CACHE_DIR"] = str(_INSTALLED["cache"])
     return env
+
+
+def drafter_cache() -> Path | None:
+    """The folder drafter's caches go to in these runs (emptied for the cold-start rows)."""
+    return _INSTALLED.get("cache")
 
 
 _INSTALLED: dict[str, Path] = {}
@@ -128,6 +135,7 @@ def install(work: Path) -> str:
         "    sys.exit(main())\n", "utf-8")
     script.chmod(0o755)
     _INSTALLED["python"] = new_python
+    _INSTALLED["cache"] = work / "drafter-cache"
     _INSTALLED["drafter"] = script
     return "drafter 按 pip install . 的方式装入临时环境后测量（wheel，含 .pyc），依赖取自当前环境。"
 
