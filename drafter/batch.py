@@ -19,14 +19,14 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from drafter.batch_inputs import collect_answers  # noqa: F401 - part of the batch API
 from drafter.errors import UserError
-
-ANSWERS_SUFFIXES = (".yaml", ".yml")
+from drafter.output import prepare_out_dir
 
 
 @dataclass(frozen=True)
@@ -81,46 +81,6 @@ class BatchResult:
 
 
 # ------------------------------------------------------------------ inputs
-
-
-def _is_pattern(spec: str) -> bool:
-    return glob.has_magic(spec) and not Path(spec).exists()
-
-
-def is_batch(specs: Sequence[str]) -> bool:
-    """Several answers files, a folder or a pattern: anything but one plain file."""
-    return len(specs) != 1 or Path(specs[0]).is_dir() or _is_pattern(specs[0])
-
-
-def collect_answers(specs: Sequence[str]) -> list[Path]:
-    """Expand files, folders (their *.yaml) and glob patterns; drop repeats, keep order."""
-    found: list[Path] = []
-    problems: list[str] = []
-    for spec in specs:
-        path = Path(spec)
-        if path.is_dir():
-            matches = sorted(p for p in path.iterdir()
-                             if p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file()
-                             and not p.name.startswith("."))
-            if not matches:
-                problems.append(f"文件夹 {path} 中没有答案文件（.yaml）。")
-        elif _is_pattern(spec):
-            matches = sorted(Path(p) for p in glob.glob(spec, recursive=True) if Path(p).is_file())
-            if not matches:
-                problems.append(f"没有与“{spec}”匹配的答案文件。")
-        else:
-            matches = [path]  # a missing file fails on its own, with the reader's message
-        found.extend(matches)
-    if problems:
-        raise UserError("\n".join(problems) + "\n请检查 --answers 后面的文件名、文件夹或通配符；未生成任何文件。")
-    seen: set[Path] = set()
-    unique = []
-    for path in found:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique
 
 
 def default_jobs() -> int:
@@ -386,15 +346,6 @@ def _check_targets(items: list[Item], settings: Settings) -> None:
             check_target(item.target, settings.force)
         except UserError as exc:
             item.error = exc.message
-
-
-def prepare_out_dir(out_dir: Path) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"--out-dir 指定的 {out_dir} 是一个文件，不是文件夹。请换一个文件夹。")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"无法创建输出文件夹 {out_dir}：{exc.strerror or exc}。") from None
 
 
 def _clash_message(clashes: dict[str, list[Item]], items: list[Item]) -> str:

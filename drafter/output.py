@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from drafter.errors import OutputError
+from drafter.errors import OutputError, UserError
 
 
 def check_target(path: Path, force: bool) -> None:
@@ -87,3 +87,12 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object], force: bool = 
 
 def atomic_write_text(path: Path, text: str, force: bool = False) -> None:
     atomic_write(path, lambda stream: stream.write(text.encode("utf-8")), force)
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out-dir 指定的 {out_dir} 是一个文件，不是文件夹。请换一个文件夹。")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建输出文件夹 {out_dir}：{exc.strerror or exc}。") from None

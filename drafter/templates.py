@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
@@ -80,7 +81,7 @@ class Spec:
     line: int | None
     keys: dict = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property  # looked up for every pair of specs when a child template is merged
     def name(self) -> str | None:
         name = self.data.get("name") if isinstance(self.data, dict) else None
         return name if isinstance(name, str) else None

@@ -7,6 +7,7 @@ keeps its line number so messages can point at it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,4 +172,72 @@ def read_text(path: Path, what: str) -> str:
 
 
 def load_yaml_file(path: Path, what: str) -> Loaded:
-    return load_yaml_text(read_text(path, what), str(path))
+    """A template or style file: parsed once, then read from the user cache while unchanged.
+
+    Such files are read on every run but rarely edited; the cache is keyed by the text
+    itself, so an edit is simply a miss. Answers files are not cached (each is new).
+    """
+    text = read_text(path, what)
+    cached = _cache_file(text)
+    loaded = _read_cached(cached, str(path)) if cached is not None else None
+    if loaded is None:
+        loaded = load_yaml_text(text, str(path))
+        if cached is not None:
+            _write_cached(cached, loaded)
+    return loaded
+
+
+# ------------------------------------------------------------------ cache
+
+# marshal holds plain data only; YAML timestamps travel as (kind, ISO text).
+_DATE_KINDS = {"date": dt.date, "datetime": dt.datetime}
+
+
+def _cache_file(text: str) -> Path | None:
+    from drafter.cache import cache_dir, code_fingerprint, sha256
+
+    folder = cache_dir("yaml", code_fingerprint("yamlio.py", jinja=False))
+    if folder is None:
+        return None
+    return folder / f"{sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}.marshal"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return ("datetime", value.isoformat())
+    if isinstance(value, dt.date):
+        return ("date", value.isoformat())
+    return value
+
+
+def _revived(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _revived(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revived(v) for v in value]
+    if isinstance(value, tuple):
+        kind, text = value
+        return _DATE_KINDS[kind].fromisoformat(text)
+    return value
+
+
+def _write_cached(path: Path, loaded: Loaded) -> None:
+    import marshal
+
+    from drafter.cache import write_atomically
+
+    write_atomically(path, marshal.dumps((_plain(loaded.data), loaded.lines)))
+
+
+def _read_cached(path: Path, file: str) -> Loaded | None:
+    import marshal
+
+    try:
+        data, lines = marshal.loads(path.read_bytes())
+        return Loaded(_revived(data), file, lines)
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None  # missing or damaged: parse the file again

@@ -58,7 +58,7 @@ def _template_and_answers(args) -> tuple[str, list[str]]:
 def run(args) -> int:
     from pathlib import Path
 
-    from drafter.batch import is_batch
+    from drafter.batch_inputs import is_batch
 
     template, answers = _template_and_answers(args)
     reference = Path(args.reference_docx) if args.reference_docx else None
@@ -69,7 +69,7 @@ def run(args) -> int:
 
     out_dir = None
     if args.out_dir and not args.output:
-        from drafter.batch import prepare_out_dir
+        from drafter.output import prepare_out_dir
 
         out_dir = Path(args.out_dir)
         prepare_out_dir(out_dir)
