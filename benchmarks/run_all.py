@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         if "single" in only:
             report.extend(single.run(work, repeat=5 if args.quick else 20))
         if "batch" in only:
-            report.extend(batch_bench.run(work, count=count, repeat=1 if args.quick else 3))
+            report.extend(batch_bench.run(work, count=count, repeat=1 if args.quick else 6))
     print()
     print_report(report)
     if not args.quick and not args.only:
