@@ -48,13 +48,38 @@ def code_fingerprint(*modules: str, jinja: bool = True) -> str:
 
 
 def cache_dir(kind: str, fingerprint: str) -> Path | None:
-    """The folder for one kind of cached data, or None when it cannot be used."""
-    folder = user_cache_root() / f"{kind}-{fingerprint}"
+    """The folder for one kind of cached data, or None when it cannot be used.
+
+    A new fingerprint means drafter or the files it depends on changed, so the
+    folders of this kind made under earlier fingerprints will never be read again:
+    they are removed, and the cache does not grow with every upgrade.
+    """
+    root = user_cache_root()
+    folder = root / f"{kind}-{fingerprint}"
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(parents=True, mode=0o700)
+    except FileExistsError:
+        if not folder.is_dir():
+            return None
     except OSError:
         return None
+    else:
+        _remove_stale(root, kind, folder)
     return folder if os.access(folder, os.W_OK) else None
+
+
+def _remove_stale(root: Path, kind: str, current: Path) -> None:
+    import re
+    import shutil
+
+    stale = re.compile(re.escape(kind) + r"-[0-9a-f]{16}")
+    try:
+        siblings = [p for p in root.iterdir() if p != current and stale.fullmatch(p.name)]
+    except OSError:
+        return
+    for sibling in siblings:
+        if sibling.is_dir() and not sibling.is_symlink():
+            shutil.rmtree(sibling, ignore_errors=True)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
