@@ -6,6 +6,7 @@ failure to create or write it simply means running without a cache.
 
 from __future__ import annotations
 
+import marshal
 import os
 import sys
 from pathlib import Path
@@ -80,6 +81,29 @@ def _remove_stale(root: Path, kind: str, current: Path) -> None:
     for sibling in siblings:
         if sibling.is_dir() and not sibling.is_symlink():
             shutil.rmtree(sibling, ignore_errors=True)
+
+
+def cached_file(kind: str, key: bytes, *sources: str) -> Path | None:
+    """Where the cached value of `kind` for `key` is kept, valid while drafter's named
+    source files are unchanged; None when there is no usable cache folder."""
+    folder = cache_dir(kind, code_fingerprint(*sources, jinja=False))
+    return None if folder is None else folder / f"{sha256(key).hexdigest()[:32]}.marshal"
+
+
+def read_cached(path: Path | None) -> object:
+    """The plain value stored at `path` (marshal), or None if it is missing or damaged."""
+    if path is None:
+        return None
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_cached(path: Path | None, value: object) -> None:
+    """Store a plain value (marshal: the interpreter's version is in every fingerprint)."""
+    if path is not None:
+        write_atomically(path, marshal.dumps(value))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -180,15 +180,13 @@ def load_checked_template(name: str, template_dirs: list[str] | None = None
 
 def _clean_check_marker(template: Template) -> Path | None:
     """A file whose existence records that exactly these template files checked clean."""
-    import hashlib
-
-    from drafter.cache import cache_dir, code_fingerprint
+    from drafter.cache import cache_dir, code_fingerprint, sha256
 
     folder = cache_dir("checked", code_fingerprint("template_check.py", "templates.py",
                                                    "questions.py", "sandbox.py"))
     if folder is None:
         return None
-    digest = hashlib.sha256()
+    digest = sha256()
     try:
         for template_folder in template.chain:
             for path in sorted(template_folder.rglob("*")):

@@ -177,13 +177,14 @@ def load_yaml_file(path: Path, what: str) -> Loaded:
     Such files are read on every run but rarely edited; the cache is keyed by the text
     itself, so an edit is simply a miss. Answers files are not cached (each is new).
     """
+    from drafter.cache import cached_file, read_cached, write_cached
+
     text = read_text(path, what)
-    cached = _cache_file(text)
-    loaded = _read_cached(cached, str(path)) if cached is not None else None
+    cached = cached_file("yaml", text.encode("utf-8", "surrogatepass"), "yamlio.py")
+    loaded = _revived_loaded(read_cached(cached), str(path))
     if loaded is None:
         loaded = load_yaml_text(text, str(path))
-        if cached is not None:
-            _write_cached(cached, loaded)
+        write_cached(cached, (_plain(loaded.data), loaded.lines))
     return loaded
 
 
@@ -191,15 +192,6 @@ def load_yaml_file(path: Path, what: str) -> Loaded:
 
 # marshal holds plain data only; YAML timestamps travel as (kind, ISO text).
 _DATE_KINDS = {"date": dt.date, "datetime": dt.datetime}
-
-
-def _cache_file(text: str) -> Path | None:
-    from drafter.cache import cache_dir, code_fingerprint, sha256
-
-    folder = cache_dir("yaml", code_fingerprint("yamlio.py", jinja=False))
-    if folder is None:
-        return None
-    return folder / f"{sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}.marshal"
 
 
 def _plain(value: object) -> object:
@@ -225,19 +217,10 @@ def _revived(value: object) -> object:
     return value
 
 
-def _write_cached(path: Path, loaded: Loaded) -> None:
-    import marshal
-
-    from drafter.cache import write_atomically
-
-    write_atomically(path, marshal.dumps((_plain(loaded.data), loaded.lines)))
-
-
-def _read_cached(path: Path, file: str) -> Loaded | None:
-    import marshal
-
+def _revived_loaded(value: object, file: str) -> Loaded | None:
+    """What load_yaml_file stored, or None if there was nothing usable."""
     try:
-        data, lines = marshal.loads(path.read_bytes())
+        data, lines = value
         return Loaded(_revived(data), file, lines)
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        return None  # missing or damaged: parse the file again
+    except (ValueError, TypeError, KeyError):
+        return None  # nothing cached, or damaged: parse the file again

@@ -12,7 +12,6 @@ strings one of which every match needs, and a text holding none skips the rule.
 from __future__ import annotations
 
 import datetime as _dt
-import marshal
 import os
 import re
 from dataclasses import dataclass, field
@@ -239,13 +238,16 @@ def rule_files(extra: tuple[str, ...] = ()) -> list[Path]:
 @lru_cache(maxsize=8)
 def load_rules(extra: tuple[str, ...] = ()) -> RuleSet:
     """All rules, built-in first, then the files or folders in `extra`; cached."""
+    from drafter.cache import cached_file, read_cached, write_cached
+
     sources = [(path, _read(path)) for path in rule_files(extra)]
-    cache = _cache_file(sources)
-    rules = _read_cache(cache) if cache is not None else None
+    # the rules of exactly these files, read by exactly this code
+    cached = cached_file("rules", "".join(f"{path}\0{text}\0" for path, text in sources).encode(),
+                         "check/rules.py", "check/engine.py")
+    rules = _from_plain(read_cached(cached))
     if rules is None:
         rules = _validated(sources)
-        if cache is not None:
-            _write_cache(cache, rules)
+        write_cached(cached, _plain(rules))
     return _index(rules)
 
 
@@ -710,24 +712,12 @@ def _commonness(needles: frozenset[str]) -> tuple[int, int]:
 # ---------------------------------------------------------------- disk cache
 
 
-def _cache_file(sources: list[tuple[Path, str]]) -> Path | None:
-    """Where the rules of exactly these files, read by exactly this code, are kept."""
-    from drafter.cache import cache_dir, code_fingerprint, sha256
-
-    folder = cache_dir("rules", code_fingerprint("check/rules.py", "check/engine.py", jinja=False))
-    if folder is None:
-        return None
-    digest = sha256()
-    for path, text in sources:
-        digest.update(f"{path}\0{text}\0".encode())
-    return folder / f"{digest.hexdigest()[:32]}.marshal"
-
-
 _DATES = ("since", "until")
 _RULE_FIELDS = frozenset(Rule.__dataclass_fields__)
 
 
-def _write_cache(path: Path, rules: tuple[Rule, ...]) -> None:
+def _plain(rules: tuple[Rule, ...]) -> list[dict]:
+    """The rules as plain data for the cache (patterns stay source text)."""
     plain = []
     for rule in rules:
         fields = dict(vars(rule))
@@ -736,16 +726,16 @@ def _write_cache(path: Path, rules: tuple[Rule, ...]) -> None:
         for key in _DATES:
             fields[key] = fields[key].toordinal() if fields[key] else None
         plain.append(fields)
-    from drafter.cache import write_atomically
-
-    write_atomically(path, marshal.dumps(plain))
+    return plain
 
 
-def _read_cache(path: Path) -> tuple[Rule, ...] | None:
-    """The rules _write_cache stored, or None if the file is missing or unusable."""
+def _from_plain(plain: object) -> tuple[Rule, ...] | None:
+    """The rules _plain stored, or None if there were none or they are unusable."""
+    if plain is None:
+        return None
     try:
         rules = []
-        for fields in marshal.loads(path.read_bytes()):
+        for fields in plain:
             for key in _CONTEXT_KEYS:
                 words, punct, by_length = fields[key]
                 fields[key] = Context(words, punct, by_length) if words or punct else _NO_CONTEXT

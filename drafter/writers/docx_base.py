@@ -10,7 +10,6 @@ it again.
 
 from __future__ import annotations
 
-import marshal
 from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -63,10 +62,10 @@ def _reference_key(path: Path | str | None) -> tuple[str, int, int] | None:
 
 @lru_cache(maxsize=8)
 def _remembered(profile: StyleProfile, reference: tuple[str, int, int] | None) -> Base:
-    source = None
-    from drafter.cache import sha256
+    from drafter.cache import cached_file, read_cached, write_cached
 
-    digest = sha256(repr(profile).encode())
+    source = None
+    key = repr(profile).encode()
     if reference is not None:
         path = Path(reference[0])
         try:
@@ -74,36 +73,13 @@ def _remembered(profile: StyleProfile, reference: tuple[str, int, int] | None) -
         except OSError as exc:
             raise UserError(f"无法读取参考文档 {path}：{exc.strerror or exc}。") from None
         source = (path, data)
-        digest.update(b"\0" + str(path).encode() + b"\0" + data)
-    cached = _cache_file(digest.hexdigest())
-    base = _read(cached) if cached is not None else None
-    if base is None:
-        from drafter.writers.docx_build import build_base
+        key += b"\0" + str(path).encode() + b"\0" + data
+    cached = cached_file("docx", key, *BUILDER_SOURCES)
+    values = read_cached(cached)
+    if isinstance(values, tuple) and len(values) == len(fields(Base)):
+        return Base(*values)
+    from drafter.writers.docx_build import build_base
 
-        base = Base(**build_base(profile, source))
-        if cached is not None:
-            _write(cached, base)
+    base = Base(**build_base(profile, source))
+    write_cached(cached, astuple(base))
     return base
-
-
-def _cache_file(key: str) -> Path | None:
-    from drafter.cache import cache_dir, code_fingerprint
-
-    folder = cache_dir("docx", code_fingerprint(*BUILDER_SOURCES, jinja=False))
-    return folder / f"{key[:32]}.marshal" if folder is not None else None
-
-
-def _read(path: Path) -> Base | None:
-    try:
-        values = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if not isinstance(values, tuple) or len(values) != len(fields(Base)):
-        return None
-    return Base(*values)
-
-
-def _write(path: Path, base: Base) -> None:
-    from drafter.cache import write_atomically
-
-    write_atomically(path, marshal.dumps(astuple(base)))
