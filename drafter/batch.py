@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from drafter.batch_inputs import collect_answers  # noqa: F401 - part of the batch API
 from drafter.errors import UserError
 from drafter.output import prepare_out_dir
 
@@ -236,28 +235,58 @@ def _run(pool, func: Callable[[list], list[Item]], items: list, jobs: int,
             failed += bool(result.error)
             progress.update(done, failed)
         return
-    from concurrent.futures import as_completed
+    from concurrent.futures import FIRST_COMPLETED, wait
 
-    futures = [pool.submit(func, chunk) for chunk in _chunks(items, jobs)]
-    pending = set(futures)
-    try:
-        for future in as_completed(futures):
-            pending.discard(future)
-            for result in future.result():
-                on_done(result)
-                done += 1
-                failed += bool(result.error)
-            progress.update(done, failed)
-    except KeyboardInterrupt:
-        # Start nothing new, let the chunks in flight finish, and record what they wrote.
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True)
-        for future in pending:
-            if future.done() and not future.cancelled() and future.exception() is None:
+    with _CtrlC() as ctrl_c:
+        pending = {pool.submit(func, chunk) for chunk in _chunks(items, jobs)}
+        while pending and not ctrl_c.pressed:
+            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in finished:
                 for result in future.result():
                     on_done(result)
-        raise
+                    done += 1
+                    failed += bool(result.error)
+            progress.update(done, failed)
+        if ctrl_c.pressed:
+            # Start nothing new, let the chunks in flight finish, and record what they wrote.
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True)
+            for future in pending:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    for result in future.result():
+                        on_done(result)
+            raise KeyboardInterrupt
+
+
+class _CtrlC:
+    """While a pool runs, the first Ctrl-C only sets a flag, checked between chunks.
+
+    A KeyboardInterrupt may strike anywhere, e.g. between submitting a chunk and
+    keeping its future, and then files a worker wrote would go unreported. A second
+    Ctrl-C interrupts at once. Outside the main thread (a library caller) signals
+    cannot be handled here, and Ctrl-C behaves as Python's default.
+    """
+
+    def __init__(self):
+        self.pressed = False
+        self.previous = None
+
+    def __enter__(self) -> _CtrlC:
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread
+            self.previous = None
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 def _duplicates(items: Iterable[Item]) -> dict[str, list[Item]]:

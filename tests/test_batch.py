@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from drafter import batch
+from drafter.batch_inputs import collect_answers
 from drafter.cli import main
 
 GOOD = """template: core-test
@@ -217,7 +218,19 @@ def test_progress_only_on_a_terminal(capsys, tmp_path, core_template_dir):
 def test_run_batch_as_a_library(tmp_path, core_template_dir):
     write_answers(tmp_path / "ans", a=GOOD.format(org="甲"), bad=BAD_TYPE)
     settings = batch.Settings(str(core_template_dir), fmt="txt", out_dir=tmp_path / "out")
-    result = batch.run_batch(settings, batch.collect_answers([str(tmp_path / "ans")]), jobs=1)
+    result = batch.run_batch(settings, collect_answers([str(tmp_path / "ans")]), jobs=1)
     assert [i.source.name for i in result.succeeded] == ["a.yaml"]
     assert [i.source.name for i in result.failed] == ["bad.yaml"]
     assert result.succeeded[0].chars > 0 and not result.interrupted
+
+
+def test_first_ctrl_c_in_a_pool_run_is_a_flag_the_second_interrupts():
+    """A KeyboardInterrupt raised mid-bookkeeping could lose written files from the report,
+    so while a pool runs the first Ctrl-C is only recorded; the handler is restored after."""
+    before = signal.getsignal(signal.SIGINT)
+    with batch._CtrlC() as ctrl_c:
+        signal.raise_signal(signal.SIGINT)
+        assert ctrl_c.pressed
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before

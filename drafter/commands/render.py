@@ -89,13 +89,14 @@ def _run_batch(args, template: str, answers: list[str], reference) -> int:
     from pathlib import Path
 
     from drafter import batch
+    from drafter.batch_inputs import collect_answers
     from drafter.errors import UserError
 
     if args.output:
         raise UserError("批量生成时不能用 -o 指定一个输出文件：请用 --out-dir 指定输出文件夹，"
                         "文件名按模板规定（如按单位名称）自动生成。")
     fmt = args.format or "docx"
-    sources = batch.collect_answers(answers)
+    sources = collect_answers(answers)
     settings = batch.Settings(
         template=template,
         template_dirs=tuple(args.template_dir or ()),
