@@ -1,0 +1,51 @@
+"""The shared data file of dated formulations: current wording by date, outdated wording with its source."""
+
+import datetime as dt
+
+import pytest
+
+from drafter.formulations import load
+
+
+@pytest.mark.parametrize(("on", "expected"), [
+    ("2023-03-01", "党的二十大精神"),
+    ("2024-07-18", "党的二十大和二十届二中、三中全会精神"),
+    ("2025-10-22", "党的二十大和二十届二中、三中全会精神"),
+    ("2025-10-23", "党的二十大和二十届历次全会精神"),
+    ("2026-09-01", "党的二十大和二十届历次全会精神"),
+])
+def test_party_spirit_follows_the_plenums(on, expected):
+    assert load().current("party_spirit", dt.date.fromisoformat(on)) == expected
+
+
+def test_plan_period_and_popsci_month_change_with_the_date():
+    f = load()
+    assert f.current("plan_period", dt.date(2025, 12, 31)) == "十四五"
+    assert f.current("plan_period", dt.date(2026, 1, 1)) == "十五五"
+    assert f.current("popsci_national_event", dt.date(2024, 9, 1)) == "全国科普日"
+    assert f.current("popsci_national_event", dt.date(2026, 9, 1)) == "全国科普月"
+
+
+def test_a_date_before_anything_recorded_has_no_wording():
+    assert load().current("party_spirit", dt.date(2021, 5, 1)) is None
+
+
+def test_an_expired_plan_is_not_current_after_its_end():
+    f = load()
+    assert f.current("youth_plan", dt.date(2025, 12, 31)) == "中长期青年发展规划（2016—2025年）"
+    assert f.current("youth_plan", dt.date(2026, 1, 1)) is None
+    expired = [o for o in f.outdated(dt.date(2026, 1, 1)) if o.wording.key == "youth_plan"]
+    assert expired and expired[0].current is None and "2025年底" in expired[0].reason
+
+
+def test_outdated_names_the_wording_current_on_the_date_and_the_event():
+    outdated = {o.wording.text: o for o in load().outdated(dt.date(2026, 9, 1))}
+    old = outdated["党的二十大精神"]
+    assert old.current == "党的二十大和二十届历次全会精神"
+    assert old.event.date == dt.date(2024, 7, 18) and "三中全会" in old.event.source
+    assert "全国科普日" in outdated and "以习近平同志为核心的党中央" not in outdated
+
+
+def test_unknown_key_is_named_with_the_known_ones():
+    with pytest.raises(KeyError, match="party_spirit"):
+        load().current("no_such_key", dt.date(2026, 1, 1))
