@@ -99,7 +99,7 @@ def test_json_is_a_list_of_findings_with_the_documented_fields(capsys, damaged):
     items = json.loads(out)
     assert len(items) == 39
     assert items[0] == {
-        "file": str(damaged), "rule": "hexin-dangzhongyang", "category": "formulation",
+        "file": str(damaged), "rule": "dated-central-committee", "category": "formulation",
         "line": 3, "column": 38, "paragraph": 2, "text": "以习近平同志为总书记的党中央",
         "suggestion": "以习近平同志为核心的党中央",
         "reason": "2016年10月党的十八届六中全会明确习近平总书记的核心地位后提法已变，"
