@@ -175,7 +175,7 @@ def test_finding_carries_suggestion_reason_confidence_and_context():
     assert f == Finding(
         rule="xiaolao-fuwu", category="conversion", line=1, column=9, paragraph=1,
         text="效劳", suggestion="服务",
-        reason="繁简往返转换把“服务”换成了“效劳”；公文中应写“服务”。",
+        reason="同义词替换把“服务”换成了“效劳”；公文中应写“服务”。",
         confidence="high", context="县科协坚持为群众效劳。", fix="服务",
     )
 
@@ -383,7 +383,7 @@ def test_check_answer_ignores_structure_and_formulations():
 
 def test_finding_message_is_one_short_sentence():
     [f] = check_answer("为群众效劳")
-    assert f.message() == "“效劳”应为“服务”（繁简往返转换把“服务”换成了“效劳”；公文中应写“服务”）"
+    assert f.message() == "“效劳”应为“服务”（同义词替换把“服务”换成了“效劳”；公文中应写“服务”）"
 
 
 def test_finding_to_json_has_the_documented_keys():
@@ -440,7 +440,7 @@ def test_summary_line_when_clean():
 def test_summary_line_counts_by_category():
     findings = check_text("为群众效劳,打牢根底")
     assert summary_line(findings) == (
-        "校对：发现 3 处问题（转换错误 2，标点 1），请运行 drafter check 查看详情")
+        "校对：发现 3 处问题（错词 2，标点 1），请运行 drafter check 查看详情")
 
 
 def test_summary_line_leaves_out_low_hints():

@@ -94,11 +94,14 @@ class DocDate:
         return "".join(parts)
 
     def origin(self) -> str:
-        """Where the date came from, as the report says it: 取自落款日期（第 19 行）."""
-        where = f"（第 {self.line} 行）" if self.line else ""
-        return f"{SOURCES[self.source]}{where}"
+        """Where the date came from, as the report says it: 取自第 19 行的落款日期."""
+        if self.source in _FOUND_IN_TEXT:
+            where = f"第 {self.line} 行的" if self.line else ""
+            return f"取自{where}{_FOUND_IN_TEXT[self.source]}"
+        return SOURCES[self.source]
 
 
+_FOUND_IN_TEXT = {"落款日期": "落款日期", "发布时间": "发布时间", "日期行": "日期行", "标题": "标题"}
 SOURCES = {
     "参数": "按命令行参数",
     "落款日期": "取自落款日期",
