@@ -450,3 +450,8 @@ def test_summary_line_leaves_out_low_hints():
 def test_summary_line_can_name_the_file():
     line = summary_line(check_text("为群众效劳"), path="材料.docx")
     assert line.endswith("请运行 drafter check 材料.docx 查看详情")
+
+
+def test_items_start_again_in_every_article_of_a_law():
+    text = "第一条 有下列情形之一的：\n（一）甲；\n（二）乙。\n第二条 有下列情形之一的：\n（一）丙；\n（三）丁。"
+    assert [(f.text, f.line, f.fix) for f in check_text(text)] == [("（三）", 6, "（二）")]
