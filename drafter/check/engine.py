@@ -251,8 +251,9 @@ def _dated_hits(dated: DatedSet, text: str, date: DocDate) -> list[Hit]:
         if outdated.current is None:
             suggestion, fix = "不再作为现行提法引用", None
         elif earlier is not None:  # the document's period spans a change: no single fix
-            suggestion = f"{earlier}（{outdated.current}，视文稿的具体日期而定）"
-            fix = None
+            suggestion, fix = outdated.current, None
+            if earlier != outdated.wording.text:
+                suggestion = f"{earlier}（{outdated.current}，视文稿的具体日期而定）"
         else:
             suggestion = fix = outdated.current
         base = dated.formulations.confidence.get(found.key, "medium")
