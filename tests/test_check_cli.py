@@ -36,7 +36,7 @@ def run(capsys, *argv):
 def test_clean_file_exits_0(capsys, clean):
     code, out, _ = run(capsys, clean)
     assert code == 0
-    assert out.startswith(f"{clean}：未发现问题；提法按 2024年5月8日 核对（取自第 20 行的落款日期）。")
+    assert out.startswith(f"{clean}：未发现问题；提法按 2024年5月8日 核对（取自第 23 行的落款日期）。")
 
 
 def test_findings_exit_1_with_grouped_counts(capsys, damaged):
