@@ -29,3 +29,7 @@ def test_clean_official_prose_has_no_high_and_no_word_level_findings(path):
 def test_every_corpus_file_is_listed_in_the_provenance():
     provenance = (CLEAN / "PROVENANCE.md").read_text(encoding="utf-8")
     assert FILES and all(f"| {path.name} |" in provenance for path in FILES)
+
+
+def test_the_corpus_holds_at_least_fifty_thousand_characters():
+    assert sum(len(path.read_text(encoding="utf-8")) for path in FILES) >= 50_000
