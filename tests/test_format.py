@@ -242,5 +242,5 @@ def test_format_runs_the_checker(capsys, tmp_path):
     out = tmp_path / "a.md"
     code, stdout, _ = run(capsys, "format", source, "-o", out)
     assert code == 0
-    assert f"校对：发现 1 处问题（转换错误 1），请运行 drafter check {out} 查看详情" in stdout
+    assert f"校对：发现 1 处问题（错词 1），请运行 drafter check {out} 查看详情" in stdout
     assert "我们积极效劳群众。" in out.read_text("utf-8")  # the text is laid out, not rewritten
