@@ -139,6 +139,15 @@ def _strip_markdown(raw: str) -> tuple[str, list[int]]:
 # ---------------------------------------------------------------- docx
 
 
+def open_docx(path: Path, what: str = "文件"):
+    """The .docx at `path` as a python-docx document, or a UserError naming the file.
+
+    Every command that reads a user's Word document (check, its revisions and layout
+    check, format) opens it here, so they all refuse a damaged file the same way.
+    """
+    return _open_docx(path, read_bytes(path, what))
+
+
 def _open_docx(path: Path, data: bytes):
     import io
     import zipfile
