@@ -64,14 +64,14 @@ class ParagraphFormat:
     bold: bool  # of the paragraph mark (style and direct paragraph-mark formatting)
 
 
-def _on(element) -> bool | None:
+def is_on(element) -> bool | None:
     """A toggle property's value: <w:b/> is on, w:val="0"/"false" off, absent None."""
     if element is None:
         return None
     return (element.get(W + "val") or "true").lower() not in _FALSE
 
 
-def _related(part, name: str):
+def related_part(part, name: str):
     """The part related to `part` by the relationship type `name`, without creating one."""
     for rel in part.rels.values():
         if rel.reltype == _REL + name and not rel.is_external:
@@ -84,7 +84,7 @@ class Resolver:
 
     def __init__(self, document):
         self.part = document.part
-        styles_part = _related(self.part, "styles")
+        styles_part = related_part(self.part, "styles")
         root = styles_part.element if styles_part is not None else None
         self.styles: dict[str, object] = {}
         self.default_style = {"paragraph": "", "character": ""}
@@ -131,7 +131,7 @@ class Resolver:
         """Theme font slot (majorEastAsia, minorHAnsi…) → typeface."""
         from lxml import etree
 
-        part = _related(self.part, "theme")
+        part = related_part(self.part, "theme")
         if part is None:
             return {}
         try:
@@ -158,7 +158,7 @@ class Resolver:
     @cached_property
     def _east_asian_language(self) -> str:
         """The East Asian language theme fonts are chosen for (w:themeFontLang)."""
-        part = _related(self.part, "settings")
+        part = related_part(self.part, "settings")
         if part is not None:
             lang = part.element.find(W + "themeFontLang")
             if lang is not None and lang.get(W + "eastAsia"):
@@ -270,7 +270,7 @@ class Resolver:
 
     @cached_property
     def _numbering(self):
-        part = _related(self.part, "numbering")
+        part = related_part(self.part, "numbering")
         return part.element if part is not None else None
 
     def number_format(self, numbering: tuple[str, int]) -> tuple[str, dict[int, str]] | None:
@@ -307,16 +307,16 @@ class Resolver:
 
 def _toggle(base: list, character: list, direct, tag: str) -> bool:
     """A toggle property (bold): direct formatting wins; styles of different kinds XOR."""
-    if direct is not None and _on(direct.find(W + tag)) is not None:
-        return bool(_on(direct.find(W + tag)))
+    if direct is not None and is_on(direct.find(W + tag)) is not None:
+        return bool(is_on(direct.find(W + tag)))
     value = False
     for rpr in base:
-        found = _on(rpr.find(W + tag))
+        found = is_on(rpr.find(W + tag))
         if found is not None:
             value = found
     char_value = None
     for rpr in character:
-        found = _on(rpr.find(W + tag))
+        found = is_on(rpr.find(W + tag))
         if found is not None:
             char_value = found
     return value != char_value if char_value is not None else value
