@@ -212,7 +212,7 @@ def test_fix_of_docx_writes_a_docx(capsys, tmp_path):
 def test_output_without_fix_is_a_usage_error(capsys, damaged):
     code, _, err = run(capsys, damaged, "-o", "x.txt")
     assert code == 2
-    assert "-o 只能与 --fix 一起使用" in err
+    assert "-o 只能与 --fix 或 --review 一起使用" in err
 
 
 def test_output_with_several_files_is_a_usage_error(capsys, damaged, clean):
