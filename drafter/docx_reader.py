@@ -228,7 +228,7 @@ class _Reader:
                     closing = True
                 blocks.append(Block(kind, split_spans(text), level=level,
                                     closing=closing and kind is not Kind.HEADING))
-            role = _role(kinds[id(item)][0])
+            role = _role(kinds[id(item)][0]) if kinds[id(item)] else "title"  # a title's 2nd line
             if not roles or roles[-1][0] is not item.element:
                 roles.append((item.element, role))
         return Reading(Document(tuple(blocks), author=_signature(blocks)), roles,
@@ -244,7 +244,8 @@ def _recognise(paras: list[Para]) -> dict[int, list[tuple[Kind, int, str]]]:
     start = _title(paras, kinds)
     end = _closing_lines(paras, start, kinds)
     for para in paras[start:end]:
-        kinds[id(para)] = _heading(para) or [(Kind.PARAGRAPH, 0, para.text)]
+        # a numbered item that is no heading keeps the number Word shows as its text
+        kinds[id(para)] = _heading(para) or [(Kind.PARAGRAPH, 0, para.number + para.text)]
     return kinds
 
 
@@ -328,9 +329,7 @@ def _heading(para: Para) -> list[tuple[Kind, int, str]] | None:
             return [(Kind.HEADING, level, heading)] + ([(Kind.PARAGRAPH, 0, rest)] if rest else [])
     split = split_heading(body)
     if split is None:
-        if not para.number:
-            return None
-        return [(Kind.PARAGRAPH, 0, para.number + para.text)]  # a numbered list item, kept
+        return None
     heading, rest = split
     return [(Kind.HEADING, level, heading)] + ([(Kind.PARAGRAPH, 0, rest)] if rest else [])
 

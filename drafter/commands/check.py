@@ -47,7 +47,7 @@ def register(sub) -> None:
     p.add_argument("--layout", action="store_true",
                    help="不校对文字，改为检查 .docx 的版式：页面、字体（按 Word 实际显示的中文字体）、字号、"
                         "行距、缩进、标题对齐、页码是否符合 --style 指定的版式")
-    p.add_argument("--style", metavar="版式", default="gongwen",
+    p.add_argument("--style", metavar="版式",
                    help="与 --layout 一起使用：版式名称或版式 YAML 文件（默认 gongwen，即党政机关公文格式）")
     p.set_defaults(func=run)
 
@@ -57,7 +57,11 @@ def run(args) -> int:
     from drafter.errors import UserError
 
     if args.layout:
+        if args.fix or args.in_place or args.review or args.output:
+            raise UserError("--layout 只检查版式，不能与 --fix、--in-place、--review 或 -o 同时使用。")
         return _run_layout(args)
+    if args.style:
+        raise UserError("--style 只与 --layout 一起使用，例如：drafter check --layout 材料.docx --style gongwen。")
     fixing = args.fix or args.in_place or args.review
     if args.output and not (args.fix or args.review):
         raise UserError("-o 只能与 --fix 或 --review 一起使用，例如：drafter check 材料.docx --fix -o 改好的.docx。")
@@ -184,7 +188,7 @@ def _run_layout(args) -> int:
     from drafter.errors import UserError
     from drafter.styles import load_profile
 
-    profile = load_profile(args.style)
+    profile = load_profile(args.style or "gongwen")
     status, results = 0, []
     for name in args.files:
         try:
