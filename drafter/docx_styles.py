@@ -52,7 +52,6 @@ class RunFormat:
 
 @dataclass(frozen=True)
 class ParagraphFormat:
-    style_id: str
     style_names: tuple[str, ...]  # the style and the styles it is based on, nearest first
     align: str  # left | center | right | justify
     first_line_chars: float  # first-line indent in characters (negative: hanging)
@@ -61,7 +60,6 @@ class ParagraphFormat:
     outline_level: int | None  # 0-8 as stored (Word's “1 级” is 0), None for body text
     numbering: tuple[str, int] | None  # (numId, ilvl) of automatic numbering
     size: float  # of the paragraph mark: the unit of indents given in twips
-    bold: bool  # of the paragraph mark (style and direct paragraph-mark formatting)
 
 
 def is_on(element) -> bool | None:
@@ -89,6 +87,7 @@ class Resolver:
         self.styles: dict[str, object] = {}
         self.default_style = {"paragraph": "", "character": ""}
         self.default_rpr = self.default_ppr = None
+        self._chains: dict[str, list] = {}
         if root is not None:
             for style in root.iter(W + "style"):
                 self.styles[style.get(W + "styleId") or ""] = style
@@ -104,6 +103,11 @@ class Resolver:
 
     def chain(self, style_id: str) -> list:
         """The style and its w:basedOn ancestors, root first (cycles cut)."""
+        if style_id not in self._chains:
+            self._chains[style_id] = self._chain(style_id)
+        return self._chains[style_id]
+
+    def _chain(self, style_id: str) -> list:
         out, seen = [], set()
         while style_id and style_id in self.styles and style_id not in seen:
             seen.add(style_id)
@@ -200,12 +204,7 @@ class Resolver:
     def run_format(self, paragraph, run) -> RunFormat:
         base, character, direct = self._rpr_levels(self.paragraph_style_id(paragraph), run)
         levels = base + character + ([direct] if direct is not None else [])
-        size = DEFAULT_SIZE
-        for rpr in levels:
-            sz = rpr.find(W + "sz")
-            if sz is not None and (sz.get(W + "val") or "").isdigit():
-                size = int(sz.get(W + "val")) / 2
-        return RunFormat(self._font(levels, "eastAsia"), self._font(levels, "ascii"), size,
+        return RunFormat(self._font(levels, "eastAsia"), self._font(levels, "ascii"), _size(levels),
                          _toggle(base, character, direct, "b"))
 
     def text_runs(self, paragraph) -> list[tuple[object, RunFormat]]:
@@ -225,11 +224,7 @@ class Resolver:
         levels = [x for x in levels if x is not None]
         mark = direct.find(W + "rPr") if direct is not None else None
         base, _, _ = self._rpr_levels(style_id, None)
-        size = DEFAULT_SIZE
-        for rpr in base + ([mark] if mark is not None else []):
-            sz = rpr.find(W + "sz")
-            if sz is not None and (sz.get(W + "val") or "").isdigit():
-                size = int(sz.get(W + "val")) / 2
+        size = _size(base + ([mark] if mark is not None else []))
 
         def last(tag: str, attr: str = "val") -> str | None:
             value = None
@@ -254,7 +249,6 @@ class Resolver:
                 ilvl = int(lvl.get(W + "val") or 0)
         has_numbering = num_id not in (None, "0")
         return ParagraphFormat(
-            style_id=style_id,
             style_names=tuple(self.style_name(s) for s in reversed(chain)),
             align=align,
             first_line_chars=_first_line_chars(levels, size),
@@ -263,7 +257,6 @@ class Resolver:
             outline_level=level,
             numbering=(num_id, ilvl or 0) if has_numbering else None,
             size=size,
-            bold=bool(_toggle(base, [], mark, "b")),
         )
 
     # ------------------------------------------------------------ numbering
@@ -303,6 +296,16 @@ class Resolver:
 
         formats = {index + 1: val(lvl, "numFmt") or "decimal" for index, lvl in levels.items()}
         return val(levels[ilvl], "lvlText"), formats
+
+
+def _size(levels: list) -> float:
+    """Font size in points: the last w:sz in the chain (half points), else Word's default."""
+    size = DEFAULT_SIZE
+    for rpr in levels:
+        sz = rpr.find(W + "sz")
+        if sz is not None and (sz.get(W + "val") or "").isdigit():
+            size = int(sz.get(W + "val")) / 2
+    return size
 
 
 def _toggle(base: list, character: list, direct, tag: str) -> bool:
