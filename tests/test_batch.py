@@ -342,3 +342,102 @@ def test_a_worker_that_dies_fails_its_files_and_the_report_is_still_printed(
     assert code == 1
     assert f"未生成：{answers['乙']}" in err and "子进程意外退出" in err
     assert "批量生成结束：共 3 份" in err
+
+
+# ------------------------------------------------------------------ signals
+
+
+def children_of(pid: int) -> set[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def assert_all_end(workers: set[int], timeout: float = 10) -> None:
+    """Every worker ends within `timeout`; any that does not is killed (no orphans left)."""
+    deadline = time.monotonic() + timeout
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [w for w in workers if alive(w)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors
+
+
+def start_batch(tmp_path: Path, template: Path, count: int, jobs: str):
+    answers = tmp_path / "ans"
+    write_answers(answers, **{f"a{i:03d}": GOOD.format(org=f"第{i}县科协") for i in range(count)})
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drafter", "render", str(template), "--answers", str(answers),
+         "--out-dir", str(out), "-f", "md", "-j", jobs],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    return proc, out
+
+
+def wait_for_output(proc, out: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.is_dir() and any(out.iterdir()):
+            return
+        time.sleep(0.005)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="需要 Linux /proc")
+@pytest.mark.parametrize("signame, jobs", [("SIGTERM", "2"), ("SIGHUP", "2"), ("SIGTERM", "1")])
+def test_sigterm_or_sighup_to_the_parent_alone_stops_the_batch_like_ctrl_c(
+        tmp_path, core_template_dir, signame, jobs):
+    """Sent to the batch process only (as `kill PID` or a service manager does): the report
+    is printed, no temporary file is left, and no worker outlives it."""
+    signum = getattr(signal, signame)
+    proc, out = start_batch(tmp_path, core_template_dir, 400, jobs)
+    wait_for_output(proc, out)
+    workers = children_of(proc.pid)
+    os.kill(proc.pid, signum)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        assert_all_end(workers)
+    assert len(workers) == (2 if jobs == "2" else 0)
+    assert "Traceback" not in stderr
+    assert proc.returncode in (0, 128 + signum)  # 0 only if the batch finished first
+    if proc.returncode:
+        label = "收到终止信号 SIGTERM" if signame == "SIGTERM" else "终端已关闭，SIGHUP"
+        assert f"已中断（{label}）：共 400 份，已生成 " in stderr
+    assert leftovers(out) == []
+    written = list(out.glob("*.md"))
+    assert stdout.count("已生成：") == len(written)
+    for path in written:
+        assert path.read_text("utf-8").startswith("# 2024年第")
+    assert_all_end(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="需要 Linux /proc")
+def test_workers_die_with_a_parent_killed_outright(tmp_path, core_template_dir):
+    """SIGKILL gives the parent no chance to stop its pool: the workers still end."""
+    proc, out = start_batch(tmp_path, core_template_dir, 400, "2")
+    workers: set[int] = set()
+    try:
+        wait_for_output(proc, out)
+        workers = children_of(proc.pid)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+    assert len(workers) == 2
+    assert_all_end(workers)
