@@ -29,7 +29,7 @@ MAX_ENTRIES = 5000
 # A part that is both large and compressed beyond this ratio is refused even under the
 # limits above: XML of real documents compresses 5 to 20 times, deflate's ceiling is ~1032.
 MAX_RATIO = 100
-RATIO_FROM = 20 * MB
+RATIO_FROM = 64 * MB  # below this a part costs little memory, whatever its ratio
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and Word files with an open password
 ZIP_ENCRYPTED = 0x1  # general purpose bit 0

@@ -195,3 +195,10 @@ def test_too_many_entries_are_refused(tmp_path):
     with pytest.raises(UserError) as info:
         check_package(buffer.getvalue(), "多.docx")
     assert "含有 5001 个部件" in info.value.message
+
+
+def test_a_large_part_compressed_far_beyond_real_documents_is_refused():
+    """100 MB is under the per-part limit, but no document's XML compresses 1000 times."""
+    with pytest.raises(UserError) as info:
+        check_package(zip_bomb(100 * 1024 * 1024), "可疑.docx")
+    assert "部件 word/document.xml 解压后 100 MB（压缩比" in info.value.message

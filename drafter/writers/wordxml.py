@@ -26,6 +26,10 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _RUN_BREAKS = re.compile(r"(\t|\r\n|\r|\n)")
 
 # One run: (text, character style id or None, highlight colour or None).
+# Longer text is written as several runs: XML readers refuse a text node over 10 MB
+# (libxml2's limit, which python-docx and so `drafter check` keep), and Word's own
+# runs are short.
+MAX_RUN_CHARS = 100_000
 Run = tuple[str, str | None, str | None]
 
 
@@ -43,6 +47,20 @@ def xml_safe(text: str) -> tuple[str, int]:
     """Text with characters illegal in XML removed, and how many were removed."""
     clean, count = _XML_ILLEGAL.subn("", text)
     return clean, count
+
+
+def _pieces(text: str, limit: int = MAX_RUN_CHARS) -> list[str]:
+    """Text cut into runs of at most `limit` characters (never between \\r and \\n)."""
+    if len(text) <= limit:
+        return [text]
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text) and text[end - 1] == "\r" and text[end] == "\n":
+            end -= 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
 
 
 def _run_content(text: str) -> str:
@@ -74,16 +92,16 @@ def paragraphs_xml(paragraphs: Iterable[tuple[str | None, Sequence[Run]]],
         if style_id:
             parts.append(f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>")
         for text, run_style, highlight in runs:
-            parts.append("<w:r>")
+            properties = ""
             if run_style or highlight:
-                parts.append("<w:rPr>")
+                properties = "<w:rPr>"
                 if run_style:
-                    parts.append(f"<w:rStyle w:val={quoteattr(run_style)}/>")
+                    properties += f"<w:rStyle w:val={quoteattr(run_style)}/>"
                 if highlight:
-                    parts.append(f"<w:highlight w:val={quoteattr(highlight)}/>")
-                parts.append("</w:rPr>")
-            parts.append(_run_content(text))
-            parts.append("</w:r>")
+                    properties += f"<w:highlight w:val={quoteattr(highlight)}/>"
+                properties += "</w:rPr>"
+            for piece in _pieces(text):
+                parts.append(f"<w:r>{properties}{_run_content(piece)}</w:r>")
         parts.append("</w:p>")
     return "".join(parts)
 
