@@ -134,6 +134,7 @@ class Worker:
         from drafter.answers import read_answers
         from drafter.pipeline import check_answers
         from drafter.render import render_output_name
+        from drafter.writers import get as get_format
 
         item = Item(source)
         try:
@@ -148,7 +149,8 @@ class Worker:
             return item
         item.values = values
         item.warnings = warnings
-        item.target = self.settings.out_dir / fit_name(name, f".{self.settings.fmt}")
+        suffix = get_format(self.settings.fmt).suffixes[0]
+        item.target = self.settings.out_dir / fit_name(name, suffix)
         return item
 
     def render(self, item: Item) -> Item:
@@ -292,6 +294,8 @@ def _run(pool, func: Callable[[list], list[Item]], items: list, jobs: int,
     done = 0
     if pool is None:
         for item in items:
+            if stop.requested:
+                raise KeyboardInterrupt
             (result,) = func([item])
             on_done(result)
             done += 1
@@ -355,11 +359,9 @@ def _chunk_results(future, chunk: list) -> list[Item]:
 class _Stop:
     """Ctrl-C, SIGTERM and SIGHUP during a batch, all handled as Ctrl-C.
 
-    In this process (no pool) a stop signal raises KeyboardInterrupt at once, as
-    Ctrl-C always does; the write in progress removes its temporary file. While a
-    pool runs, the first signal only sets a flag, checked between chunks: an
-    exception may strike anywhere, e.g. between submitting a chunk and keeping its
-    future, and then files a worker wrote would go unreported. A second signal
+    The first signal only sets a flag, checked between documents (or chunks, in a
+    pool): an exception may strike anywhere, e.g. between writing a file and
+    recording it, and then a file written would go unreported. A second signal
     interrupts at once. Outside the main thread (a library caller) signals cannot
     be handled here and keep Python's defaults.
     """
@@ -367,7 +369,6 @@ class _Stop:
     def __init__(self):
         self.requested = False
         self.signum = 0
-        self.immediate = True
         self.previous: dict[int, object] = {}
 
     def __enter__(self) -> _Stop:
@@ -379,8 +380,7 @@ class _Stop:
 
     def _handle(self, signum, frame) -> None:
         self.signum = self.signum or signum
-        if self.requested or self.immediate:
-            self.requested = True
+        if self.requested:
             raise KeyboardInterrupt
         self.requested = True
 
@@ -432,7 +432,6 @@ def run_batch(settings: Settings, sources: list[Path], jobs: int | None = None,
             if jobs > 1:
                 from concurrent.futures import ProcessPoolExecutor
 
-                stop.immediate = False
                 pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                            initargs=(settings, os.getpid()))
             progress = Progress(len(sources), "正在检查答案文件", progress_stream, show_progress)

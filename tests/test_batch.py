@@ -225,26 +225,19 @@ def test_run_batch_as_a_library(tmp_path, core_template_dir):
 
 
 @pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_first_stop_signal_in_a_pool_run_is_a_flag_the_second_interrupts(signame):
+def test_first_stop_signal_is_a_flag_the_second_interrupts(signame):
     """A KeyboardInterrupt raised mid-bookkeeping could lose written files from the report,
-    so while a pool runs the first Ctrl-C (or SIGTERM, SIGHUP) is only recorded; the
-    handlers are restored after."""
+    so the first Ctrl-C (or SIGTERM, SIGHUP) is only recorded; the handlers are restored
+    after."""
     signum = getattr(signal, signame)
     before = {s: signal.getsignal(s) for s in batch.STOP_SIGNALS}
     with batch._Stop() as stop:
-        stop.immediate = False
         signal.raise_signal(signum)
         assert stop.requested and stop.signum == signum
         with pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
         assert stop.signum == signum  # the first signal is the one reported
     assert {s: signal.getsignal(s) for s in batch.STOP_SIGNALS} == before
-
-
-def test_a_stop_signal_without_a_pool_interrupts_at_once():
-    with batch._Stop() as stop, pytest.raises(KeyboardInterrupt):
-        signal.raise_signal(signal.SIGTERM)
-    assert stop.requested and stop.signum == signal.SIGTERM
 
 
 # ------------------------------------------------------------------ one file never ends a batch
