@@ -323,11 +323,16 @@ def _compiled_output_pattern(env: jinja2.Environment, pattern: str) -> jinja2.Te
     return compiled[pattern]
 
 
+def _name_value(value: object) -> object:
+    return "" if value is None or value == [] else value
+
+
 def render_output_name(template: Template, answers: dict, env: jinja2.Environment | None = None
                        ) -> str:
     """The output file name from the template's pattern, safe for any file system."""
     env = env or make_environment(template)
-    context = {q.name: answers.get(q.name) or "" for q in template.questions}
+    # An unanswered question is empty in the name; an answer 0 or False is kept.
+    context = {q.name: _name_value(answers.get(q.name)) for q in template.questions}
     context.setdefault("title", template.title)
     try:
         name = _compiled_output_pattern(env, template.output).render(context)
