@@ -14,6 +14,8 @@ NO_TTY = (
 
 
 def register(sub) -> None:
+    from drafter.writers import add_format_option
+
     p = sub.add_parser(
         "new",
         help="在终端逐题回答，起草一篇文稿",
@@ -24,7 +26,7 @@ def register(sub) -> None:
                    help="模板编号（如 kexie）或模板文件夹路径；不写则从列表中选择")
     p.add_argument("-o", "--output", metavar="输出文件",
                    help="输出文件名；不写则按模板规定命名，保存在当前文件夹")
-    p.add_argument("--format", "-f", choices=("docx", "md", "txt"), help="输出格式（默认按文件名判断）")
+    add_format_option(p)
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件和答案文件")
     p.add_argument("--allow-missing", action="store_true",
                    help="必填内容缺失时仍然出稿，缺项以【待补充：…】醒目标出")
