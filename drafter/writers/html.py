@@ -64,3 +64,8 @@ def to_html(document: Document) -> str:
         f"<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
         f"{to_html_fragment(document)}</body>\n</html>\n"
     )
+
+
+def write_html(document: Document, options=None) -> tuple[bytes, list[str]]:
+    """The registry's writer (drafter.writers): a standalone UTF-8 page."""
+    return to_html(document).encode("utf-8"), []
