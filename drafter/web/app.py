@@ -10,6 +10,7 @@ brings stay in drafter's sandbox and never reach this environment.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from drafter.web.security import MAX_BODY, Gate, Secrets, cross_site, harden
@@ -41,6 +42,7 @@ def create_app(workspace: Workspace, secrets: Secrets | None = None, bind: str =
     app.json.ensure_ascii = False
     app.extensions["drafter"] = workspace
     app.jinja_env.globals["csrf_token"] = secrets.csrf
+    app.jinja_env.globals["this_year"] = dt.date.today().year
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

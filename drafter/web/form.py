@@ -117,24 +117,23 @@ def last_year(template_id: str):
     name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]
     text, _encoding = decode_text(upload.read(), name)
     last = parse_answers(text, name)
-    from drafter.session import InterviewSession
+    from drafter.web.workspace import open_session
 
     workspace = g.workspace
     session = workspace.session(template_id)
-    with workspace.lock:
-        fresh = InterviewSession.open(session.template, last=last, resume=False)
-        workspace.replace(template_id, fresh)
+    with workspace.lock:  # answers given this year stay; last year's fill the rest
+        workspace.replace(template_id, open_session(session.template, last))
     return redirect(url_for("form.page", template_id=template_id), 303)
 
 
 @blueprint.post("/t/<template_id>/restart")
 def restart(template_id: str):
     """Forget every answer of this template (the resume store too) and start again."""
-    from drafter.session import InterviewSession
+    from drafter.web.workspace import open_session
 
     workspace = g.workspace
     session = workspace.session(template_id)
     with workspace.lock:
         session.discard()
-        workspace.replace(template_id, InterviewSession.open(session.template, resume=False))
+        workspace.replace(template_id, open_session(session.template))
     return redirect(url_for("form.page", template_id=template_id), 303)

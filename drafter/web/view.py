@@ -55,8 +55,18 @@ def progress(session) -> dict:
         "total": sum(group["total"] for group in groups),
         "missing": [{"name": q.name, "title": q.title} for q in session.missing_required()],
         "unchanged": [q.name for q in session.unchanged_from_last_year()],
-        "notes": [note.text for note in session.notes],
+        "notes": [note.text for note in session.take_notes()],
+        "starts": starts(session),
     }
+
+
+def starts(session) -> dict[str, str]:
+    """What each unanswered one-value field shows now: a default computed from earlier
+    answers follows them (the script updates fields the user has not touched)."""
+    from drafter.web.fields import as_text
+
+    return {q.name: as_text(q, session.start_value(q)) for q in session.applicable()
+            if not session.is_answered(q.name) and q.type not in ("list", "multichoice")}
 
 
 def state(session) -> dict:

@@ -95,14 +95,44 @@ class Workspace:
     def _open(self, template_id: str):
         from drafter.answers import read_answers
         from drafter.pipeline import load_checked_template
-        from drafter.session import InterviewSession
 
         template, warnings = load_checked_template(self._names[template_id], self.template_dirs)
         self.warnings[template_id] = warnings
-        last = read_answers(self.last) if self.last else None
-        return InterviewSession.open(template, last=last, resume=True)
+        return open_session(template, read_answers(self.last) if self.last else None)
 
     def replace(self, template_id: str, session) -> None:
         """Put a fresh session in place (after loading last year's answers or starting over)."""
         with self.lock:
             self._sessions[template_id] = session
+
+
+def open_session(template, last=None):
+    """A session that continues where the user stopped (the resume store `drafter new`
+    uses too); with last year's answers, those pre-fill every field still unanswered."""
+    from drafter.session import InterviewSession
+
+    session = InterviewSession.open(template, last=last)
+    session.resume()
+    if last is not None:
+        adopt_start_values(session)
+    return session
+
+
+def adopt_start_values(session) -> None:
+    """Take what each unanswered field shows (last year's answer) as its answer.
+
+    The terminal asks every question and Enter keeps the pre-filled value; a web form
+    asks nothing, so the values it shows must become answers, or the preview and the
+    answers file would not contain what the page displays.
+    """
+    done: set[str] = set()
+    while True:
+        pending = [q for q in session.applicable()
+                   if q.name not in done and not session.is_answered(q.name)]
+        if not pending:
+            return
+        for question in pending:
+            done.add(question.name)
+            value = session.start_value(question)
+            if not question.is_empty(value):
+                session.set(question.name, value)  # a refused value stays unanswered

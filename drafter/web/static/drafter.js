@@ -88,6 +88,7 @@
     form.querySelectorAll(".unchanged").forEach((p) => {
       p.hidden = !unchanged.has(p.id.slice(2));
     });
+    Object.entries(data.starts || {}).forEach(([name, text]) => follow(name, text));
     const groups = new Map(data.groups.map((g) => [g.title, g]));
     document.querySelectorAll(".count[data-group]").forEach((c) => {
       const g = groups.get(c.dataset.group);
@@ -111,6 +112,20 @@
     const error = document.getElementById("preview-error");
     error.textContent = data.preview_error; error.hidden = !data.preview_error;
     document.getElementById("preview").innerHTML = data.preview;  // escaped by the server
+  }
+
+  // An unanswered field shows its start value, which may follow earlier answers
+  // (a default computed from them); never touch a field the user is working in.
+  function follow(name, text) {
+    const field = document.getElementById("q-" + name);
+    if (!field || timers.has(field) || field.contains(document.activeElement)) return;
+    const radios = field.querySelectorAll("input[type=radio]");
+    if (radios.length) {
+      radios.forEach((r) => { r.checked = r.value === text; });
+      return;
+    }
+    const control = field.querySelector("#f-" + CSS.escape(name));
+    if (control && "value" in control && control.value !== text) control.value = text;
   }
 
   function lines(id, texts) {
