@@ -38,6 +38,10 @@
 
   function say(text) { status.textContent = text; }
 
+  // "1" while an answer waits for its timer or the server; tests and the page's status use it.
+  function busy() { form.dataset.busy = timers.size || pending ? "1" : "0"; }
+  busy();
+
   async function post(url, body) {
     const response = await fetch(url, {
       method: "POST",
@@ -64,12 +68,14 @@
       say("无法连接 drafter serve：它是否已经停止？答案已保存到上一次成功为止。");
     } finally {
       pending--;
+      busy();
     }
   }
 
   function schedule(field, delay) {
     clearTimeout(timers.get(field));
-    timers.set(field, setTimeout(() => { timers.delete(field); send(field); }, delay));
+    timers.set(field, setTimeout(() => { timers.delete(field); send(field); busy(); }, delay));
+    busy();
   }
 
   function showError(field, message) {
