@@ -15,6 +15,7 @@ from drafter import __version__
 # name, one-line summary: the overview `drafter --help` prints without loading any command.
 COMMANDS = (
     ("new", "在终端逐题回答，生成文稿并保存答案（可续答、可沿用去年的答案）"),
+    ("serve", "在浏览器中填写问卷，实时预览，下载 Word 文档（本机网页，不用命令行）"),
     ("render", "根据答案文件生成文稿，可批量、并行"),
     ("check", "校对文稿：疑似同义词替换（“伪原创”“降重”工具）造成的错词、过时提法、标点和标题序号"),
     ("format", "把已有的文字排成公文版式"),
