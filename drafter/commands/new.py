@@ -86,6 +86,7 @@ class _Session:
 
             last = read_answers(args.answers)
         self.session = InterviewSession.open(template, last=last, persist=interactive)
+        self.session.sample = args.defaults
         if interactive:
             if not self._interview():
                 return 129 if self.hung_up else 130
@@ -198,8 +199,16 @@ class _Session:
             print(f"提示：{warning}", file=sys.stderr)
         for line in summary_lines(draft, path):
             print(line, file=info)
-        print(f"答案已保存：{finished.answers_path}（明年可用 drafter new {tid} --answers "
-              f"{_relative(finished.answers_path)} 预先填好）", file=info)
+        answers = _relative(finished.answers_path)
+        if session.sample:
+            print(f"这是样稿：标题带【样稿】，单位名称和数字都是示例。把答案文件 {answers} 改成本单位的"
+                  f"实际情况后，用 drafter render {tid} --answers {answers} 出稿；"
+                  f"或运行 drafter new {tid} 逐题填写。", file=info)
+        else:
+            print(f"答案已保存：{finished.answers_path}（明年可用 drafter new {tid} --answers "
+                  f"{answers} 预先填好）", file=info)
+        if path is not None and path.suffix.lower() == ".docx":
+            print(f"下一步：用 Word 或 WPS 打开“{_relative(path)}”，修改润色后即可使用。", file=info)
         return 0
 
 
