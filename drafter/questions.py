@@ -291,7 +291,7 @@ def _multichoice(q: Question, raw: object) -> list[str]:
 def _list(q: Question, raw: object) -> list[str]:
     if isinstance(raw, dict):
         raise _Refused("应为逐项列出的清单（每行以“- ”开头）。")
-    items = raw if isinstance(raw, list) else str(raw).split("\n")
+    items = raw if isinstance(raw, list) else split_items(str(raw))
     result = []
     for item in items:
         if isinstance(item, (list, dict)):
@@ -300,6 +300,31 @@ def _list(q: Question, raw: object) -> list[str]:
             continue
         result.append(_text(Question(name=q.name, type="text"), item))
     return result
+
+
+_OPENERS, _CLOSERS = "“‘《（(〈「『【[", "”’》）)〉」』】]"
+
+
+def split_items(text: str) -> list[str]:
+    """Typed or pasted list items: one per line, and 、 or ； between items on one line.
+
+    A 、 inside quotes or brackets belongs to the item (“科普进校园、进社区”活动).
+    """
+    items: list[str] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        depth, current = 0, ""
+        for char in line:
+            if char in _OPENERS:
+                depth += 1
+            elif char in _CLOSERS:
+                depth = max(0, depth - 1)
+            if char in "、；;" and depth == 0:
+                items.append(current)
+                current = ""
+            else:
+                current += char
+        items.append(current)
+    return [item.strip() for item in items if item.strip()]
 
 
 def _date(q: Question, raw: object) -> dt.date:

@@ -24,7 +24,7 @@ ANSI_RE = re.compile(
 DATA = Path(__file__).parent / "data"
 TEMPLATE = DATA / "interview_template"
 
-UP, DOWN = "\x1b[A", "\x1b[B"
+UP, DOWN, HOME = "\x1b[A", "\x1b[B", "\x1b[H"
 CTRL_C, CTRL_D, CTRL_U = "\x03", "\x04", "\x15"
 ENTER, SPACE = "\r", " "
 FINISH_TEXT = "\x1b\r"  # Esc then Enter ends a multi-line answer

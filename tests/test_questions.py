@@ -37,6 +37,10 @@ def make(**spec):
         ({"type": "date"}, dt.date(2024, 5, 8), dt.date(2024, 5, 8)),
         ({"type": "list"}, ["甲", "", "乙"], ["甲", "乙"]),
         ({"type": "list"}, "甲\n乙", ["甲", "乙"]),
+        ({"type": "list"}, "甲\r\n乙\n\n丙\n", ["甲", "乙", "丙"]),  # a pasted block
+        ({"type": "list"}, "科技活动周、全国科普日；科普月", ["科技活动周", "全国科普日", "科普月"]),
+        ({"type": "list"}, "“进校园、进社区”活动、科普日", ["“进校园、进社区”活动", "科普日"]),
+        ({"type": "list"}, ["甲、乙"], ["甲、乙"]),  # a YAML list item is one item as written
         ({"type": "choice", "choices": [{"value": "a", "label": "县级"}]}, "县级", "a"),
         ({"type": "multichoice", "choices": ["甲", "乙", "丙"]}, "甲、丙", ["甲", "丙"]),
     ],

@@ -134,8 +134,8 @@ class _Session:
                                                         saved.path):
                 session.resume()
             asker.say(f"\n{session.template.title}", "bold")
-            asker.say("逐题回答即可；随时可按 Ctrl-C 退出，已答内容会保存，下次接着填写。",
-                      "fg:ansibrightblack")
+            for line in _introduction(session):
+                asker.say(line, "fg:ansibrightblack")
             Questionnaire(session, asker).run()
             return True
         except (KeyboardInterrupt, EOFError) as exc:
@@ -210,6 +210,25 @@ class _Session:
         if path is not None and path.suffix.lower() == ".docx":
             print(f"下一步：用 Word 或 WPS 打开“{_relative(path)}”，修改润色后即可使用。", file=info)
         return 0
+
+
+def _introduction(session) -> list[str]:
+    """What the questionnaire asks of the user, said once before the first question."""
+    from drafter.screens import BACK_KEY_NAME
+
+    first = session.next_question()
+    lines = []
+    if first is not None:
+        progress = session.progress(first.name)
+        lines.append(f"共 {progress.total} 题，还需约 {progress.minutes_left} 分钟。")
+    lines += [
+        f"逐题回答，回车确认；按 {BACK_KEY_NAME} 回到上一题修改。",
+        "全部答完后有一页总览，可以再修改任何一题，确认无误才生成文稿。",
+        "随时可按 Ctrl-C 暂停，已答内容会保存，下次运行同一命令即可接着填写。",
+    ]
+    if session.last:
+        lines.append("每题已按去年的答案填好：没有变化直接回车；和去年相同的数字会在最后列出请你核对。")
+    return lines
 
 
 def _relative(path: Path) -> Path:
