@@ -252,6 +252,15 @@ KEYS_PICK = " ↑↓ 选择 │ 回车 确认 │ Ctrl-P 上一题 │ Ctrl-C �
 KEYS_MULTI = " ↑↓ 移动 │ 空格 选中/取消 │ 回车 确认 │ Ctrl-P 上一题 │ Ctrl-C 暂停 "
 KEYS_REVIEW = " ↑↓ 移动 │ 回车 修改这一题 │ Home 回到“生成文稿” │ Ctrl-C 暂停 "
 KEYS_PLAIN = " ↑↓ 选择 │ 回车 确认 │ Ctrl-C 退出 "
+KEYS_TICK = " ↑↓ 移动 │ 空格 选中/取消 │ 回车 确认 │ Ctrl-C 暂停 "
+
+
+def _answer_option(question: Question, value: object) -> Option:
+    """“title：short answer”, with the whole answer as detail when the line cuts it."""
+    summary = display(question, value)
+    whole = full_text(question, value)
+    return Option(f"{question.title}：{summary}", question.name,
+                  detail=whole if whole != summary else "")
 
 
 def progress_line(progress: Progress | None) -> str:
@@ -303,8 +312,9 @@ class TerminalAsker:
         hint = type_hint(question)
         if hint:
             lines.append(("help", hint))
-        if question.example is not None and question.type not in ("choice", "multichoice", "bool"):
-            example = question.example
+        example = question.example
+        if (example is not None and question.type not in ("choice", "multichoice", "bool")
+                and question.check(example)[0] != question.check(default)[0]):  # not shown yet
             shown = ("、".join(map(str, example)) if isinstance(example, list)
                      else as_text(question, example))
             lines.append(("help", f"例如：{shown}"))
@@ -409,11 +419,7 @@ class TerminalAsker:
             if question.group and question.group != group:
                 options.append(Option(f"【{question.group}】", separator=True))
                 group = question.group
-            value = values[question.name]
-            summary = display(question, value)
-            whole = full_text(question, value)
-            options.append(Option(f"{question.title}：{summary}", question.name,
-                                  detail=whole if whole != summary else ""))
+            options.append(_answer_option(question, values[question.name]))
         names = [o.value for o in options]
         header = [("title", f"请检查全部 {len(values)} 项答案。选中某一项回车即可修改；"
                             "确认无误后选第一行“生成文稿”。")]
@@ -440,9 +446,8 @@ class TerminalAsker:
             ("title", f"以下 {len(items)} 项与去年的答案完全相同，请逐项核对。"),
             ("help", "今年有变化的，用空格键选中，回车后逐项修改；都确实没变，直接回车确认。"),
         ]
-        options = [Option(f"{q.title}：{display(q, value)}", q.name, detail=full_text(q, value))
-                   for q, value in items]
-        answer = ask_pick(header, options, multi=True, keys=KEYS_MULTI, allow_back=False)
+        options = [_answer_option(q, value) for q, value in items]
+        answer = ask_pick(header, options, multi=True, keys=KEYS_TICK, allow_back=False)
         if answer:
             self.say(f"将修改 {len(answer)} 项。", "fg:ansicyan")
         else:

@@ -286,7 +286,8 @@ def ask_pick(header: list[Line], options: list[Option], start: int = 0, multi: b
 
     control = FormattedTextControl(fragments, focusable=True, show_cursor=False,
                                    get_cursor_position=lambda: Point(0, state.index))
-    list_window = Window(control, wrap_lines=True, height=list_height, dont_extend_height=True)
+    list_window = Window(control, wrap_lines=True, height=list_height, dont_extend_height=True,
+                         get_line_prefix=lambda _line, wrapped: "      " if wrapped else "")
 
     bindings = _leave_bindings(allow_back, lambda: True)
 
