@@ -221,6 +221,8 @@ def type_hint(question: Question) -> str:
         "bool": "按 y 表示“是”，按 n 表示“否”；也可用 ↑↓ 选择后回车。",
         "choice": "用 ↑↓ 方向键选择，回车确认。",
         "multichoice": "用 ↑↓ 移动，空格键选中或取消，回车确认。",
+        "checklist": "只勾选确实做了的工作：用 ↑↓ 移动（下方显示这项做法的说明），空格键选中或取消，"
+                     "回车确认。勾选的做法会接着问它的具体数字。",
         "date": "例如 2024-05-08 或 2024年5月8日。",
     }
     return hints.get(q.type, "")
@@ -313,7 +315,7 @@ class TerminalAsker:
         if hint:
             lines.append(("help", hint))
         example = question.example
-        if (example is not None and question.type not in ("choice", "multichoice", "bool")
+        if (example is not None and question.type not in ("choice", "multichoice", "checklist", "bool")
                 and question.check(example)[0] != question.check(default)[0]):  # not shown yet
             shown = ("、".join(map(str, example)) if isinstance(example, list)
                      else as_text(question, example))
@@ -328,6 +330,7 @@ class TerminalAsker:
             "bool": self._bool,
             "choice": self._choice,
             "multichoice": self._multichoice,
+            "checklist": self._multichoice,
             "list": self._list,
         }.get(question.type, self._text)
         value = ask(question, default, self._header(question, default, progress))
@@ -376,7 +379,7 @@ class TerminalAsker:
         return ask_pick(header, options, start=0 if start else 1, keys=KEYS_PICK)
 
     def _choice(self, question: Question, default: object, header) -> object:
-        options = [Option(c.label, c.value, detail=getattr(c, "description", "") or "")
+        options = [Option(c.label, c.value, detail=c.help)
                    for c in question.choices]
         if not question.required:
             options.append(Option("（不选）", _NOT_CHOSEN))
@@ -388,7 +391,7 @@ class TerminalAsker:
 
     def _multichoice(self, question: Question, default: object, header) -> object:
         chosen, _ = question.check(default)
-        options = [Option(c.label, c.value, detail=getattr(c, "description", "") or "")
+        options = [Option(c.label, c.value, detail=c.help)
                    for c in question.choices]
         answer = ask_pick(header, options, multi=True, checked=set(chosen or []),
                           keys=KEYS_MULTI, validate=self._verdict(question))
