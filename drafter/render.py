@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -21,6 +22,8 @@ from jinja2.sandbox import SecurityError
 from drafter.document import Block as DocBlock
 from drafter.document import Document, Kind, cn_number, parse_outline, split_spans
 from drafter.errors import MissingFactsError, Problem, SandboxError, TemplateError
+from drafter.inputs import read_text
+from drafter.outline import unsafe_name
 from drafter.sandbox import GuardedSandbox, memory_limit
 from drafter.templates import Template, folder_for
 
@@ -191,13 +194,18 @@ def finalize(value: object) -> object:
 
 
 class TemplateLoader(jinja2.BaseLoader):
-    """Loads only files inside the template's own folder and its ancestors' folders."""
+    """Loads only files inside the template's own folder and its ancestors' folders.
+
+    Every file looked for is remembered in `consulted` (path → whether it was there), so
+    a clean check can be recorded against exactly the files it depended on.
+    """
 
     def __init__(self, template: Template):
         self.template = template
+        self.consulted: dict[Path, bool] = {}
 
     def get_source(self, environment, name: str):
-        if "\\" in name or name.startswith("/") or ".." in name.split("/") or ":" in name:
+        if unsafe_name(name):
             raise SandboxError(
                 f"模板 {self.template.id} 试图读取“{name}”：模板只能读取本模板及其上级模板文件夹内的文件。"
             )
@@ -212,8 +220,10 @@ class TemplateLoader(jinja2.BaseLoader):
                 raise SandboxError(
                     f"模板 {self.template.id} 试图读取模板文件夹以外的文件“{name}”，已拒绝。"
                 )
-            if path.is_file():
-                source = path.read_text(encoding="utf-8-sig")
+            found = path.is_file()
+            self.consulted[path] = found
+            if found:
+                source = read_text(path, "提纲文件")
                 return source, str(path), lambda: True  # one render per environment
         raise jinja2.TemplateNotFound(name)
 
@@ -232,11 +242,10 @@ def _safe_range(*args: int) -> range:
 @lru_cache(maxsize=1)
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled outlines kept between runs: compiling is most of a single render's Jinja cost.
-    Keyed by the source's checksum, and the folder by our sandbox code, so edits invalidate."""
-    from drafter.cache import cache_dir, code_fingerprint
+    Keyed by the source's checksum, the folder by drafter's code and Jinja's version."""
+    from drafter.cache import bytecode_cache
 
-    folder = cache_dir("jinja", code_fingerprint("sandbox.py", "render.py"))
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+    return bytecode_cache()
 
 
 def make_environment(template: Template) -> jinja2.Environment:

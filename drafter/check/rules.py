@@ -242,8 +242,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> RuleSet:
 
     sources = [(path, _read(path)) for path in rule_files(extra)]
     # the rules of exactly these files, read by exactly this code
-    cached = cached_file("rules", "".join(f"{path}\0{text}\0" for path, text in sources).encode(),
-                         "check/rules.py", "check/engine.py")
+    cached = cached_file("rules", "".join(f"{path}\0{text}\0" for path, text in sources).encode())
     rules = _from_plain(read_cached(cached))
     if rules is None:
         rules = _validated(sources)
