@@ -274,6 +274,7 @@ class Outline:
     """The outline files of a template, child first, and what is live in them."""
 
     files: list[FileInfo] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # each file's loader name
     uses: list[tuple[str, str, int, str]] = field(default_factory=list)  # name, file, line, block
     complete: bool = True  # False when a file could not be analysed
 
@@ -334,6 +335,7 @@ def outline_files(template: Template, env, problems: list, quiet: bool) -> Outli
             break
         info = analyse_outline(path, env)
         outline.files.append(info)
+        outline.names.append(name)
         if info.error is not None:
             problems.append(syntax_problem(info))
             outline.complete = False

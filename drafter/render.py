@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import signal
-import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +21,7 @@ from drafter.document import Document, Kind, cn_number, parse_outline, split_spa
 from drafter.errors import MissingFactsError, Problem, SandboxError, TemplateError
 from drafter.inputs import read_text
 from drafter.outline import unsafe_name
-from drafter.sandbox import GuardedSandbox, memory_limit
+from drafter.sandbox import TIME_LIMIT, GuardedSandbox, guarded, memory_limit, time_limit
 from drafter.templates import Template, folder_for
 
 # Internal markers are Unicode noncharacters, never text: private-use characters such as
@@ -33,7 +30,7 @@ GAP = "\ufdd0"  # marks an empty optional fact; its sentence is dropped
 ESCAPE = "\ufdd1"  # keeps an answer that starts with # or @ from becoming markup
 MAX_OUTPUT = 2_000_000  # characters of markup a template may produce
 MAX_RANGE = 10_000
-RENDER_SECONDS = 10
+RENDER_SECONDS = TIME_LIMIT
 SENTENCE_RE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」）》】]*|$)")
 
 
@@ -296,28 +293,6 @@ def build_context(template: Template, answers: dict, allow_missing: bool) -> dic
     return context
 
 
-@contextmanager
-def _time_limit(seconds: int, template: Template):
-    """Stop runaway templates (endless loops); only possible on the main thread."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise SandboxError(
-            f"模板 {template.id} 运行超过 {seconds} 秒仍未结束，可能含有死循环，已停止。"
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _where(exc: BaseException, template: Template) -> tuple[str, int | None]:
     """The template file and line a Jinja error happened at."""
     filename = getattr(exc, "filename", None)
@@ -345,7 +320,8 @@ def render_markup(template: Template, context: dict, env: jinja2.Environment | N
     if isinstance(env, GuardedSandbox):
         env.reset_budget()
     try:
-        with _time_limit(RENDER_SECONDS, template), memory_limit():
+        with time_limit(RENDER_SECONDS, f"模板 {template.id} 运行超过 {RENDER_SECONDS} 秒仍未结束，"
+                        "可能含有死循环，已停止。"), memory_limit():
             jt = env.get_template(template.outline_name)
             pieces: list[str] = []
             size = 0
@@ -380,7 +356,10 @@ def render_markup(template: Template, context: dict, env: jinja2.Environment | N
     except RecursionError as exc:
         file, line = _where(exc, template)
         where = f"{file}:{line}" if line else file
-        raise SandboxError(f"模板 {template.id} 递归过深，已停止（位置：{where}）。") from None
+        raise SandboxError(f"模板 {template.id} 递归或嵌套过深，已停止（位置：{where}）。") from None
+    except SyntaxError as exc:  # Python refused the compiled outline: nesting past its limits
+        raise SandboxError(f"模板 {template.id} 的表达式嵌套过深，无法编译（位置：{exc.filename}）。"
+                           "请拆成几个较短的表达式。") from None
     except MemoryError:
         raise SandboxError(f"模板 {template.id} 占用内存过多，已停止（可能是失控的循环）。") from None
     except (TypeError, ValueError, ArithmeticError) as exc:
@@ -474,17 +453,30 @@ def _compiled_output_pattern(env: jinja2.Environment, pattern: str) -> jinja2.Te
     return compiled[pattern]
 
 
+def guarded_output_name(template: Template, env: jinja2.Environment, context: dict) -> str:
+    """The output pattern rendered under the outline's bounds; any failure is a TemplateError
+    at the `output:` line."""
+
+    def run() -> str:
+        if isinstance(env, GuardedSandbox):
+            env.reset_budget()
+        return _compiled_output_pattern(env, template.output).render(context)
+
+    try:
+        return guarded(run, "输出文件名格式（output）")
+    except SandboxError as exc:
+        file, line = template.output_where
+        raise TemplateError([Problem(exc.message, file=file or str(template.folder / "template.yaml"),
+                                     line=line)]) from None
+
+
 def render_output_name(template: Template, answers: dict, env: jinja2.Environment | None = None
                        ) -> str:
     """The output file name from the template's pattern, safe for any file system."""
     env = env or make_environment(template)
     context = {q.name: answers.get(q.name) or "" for q in template.questions}
     context.setdefault("title", template.title)
-    try:
-        name = _compiled_output_pattern(env, template.output).render(context)
-    except jinja2.TemplateError as exc:
-        raise TemplateError([Problem(f"输出文件名格式有误：{exc}", file=str(template.folder /
-                                                                      "template.yaml"))]) from None
+    name = guarded_output_name(template, env, context)
     name = name.replace(GAP, "")
     # Lone surrogates (possible through the Python API) cannot be encoded as a file name.
     name = re.sub(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff\ufffe\uffff]', "_", name).strip(" .")

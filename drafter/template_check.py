@@ -23,6 +23,7 @@ from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.parser import Parser
 
 from drafter.errors import TemplateError
+from drafter.expressions import default_for, is_asked, when_expression
 from drafter.outline import (
     BLOCK_TAG_RE,
     HEADING_RE,
@@ -34,7 +35,8 @@ from drafter.outline import (
     outline_files,
 )
 from drafter.questions import did_you_mean
-from drafter.render import make_environment
+from drafter.render import make_environment, render_output_name
+from drafter.sandbox import nested_quantifier
 from drafter.templates import (
     META_FILE,
     OUTLINE_FILE,
@@ -79,6 +81,19 @@ def _file_findings(info: FileInfo, env, problems: list) -> None:
             problems.append(TemplateProblem.at("outline", f"找不到要引用的文件“{name}”。", info.path, line))
 
 
+def _compile_findings(info: FileInfo, name: str, env, problems: list) -> None:
+    """An outline that parses can still be refused by Python's compiler (nesting too deep).
+    Compiled through the loader, so the render that follows finds it in the bytecode cache."""
+    try:
+        env.get_template(name)
+    except (SyntaxError, RecursionError, MemoryError):
+        problems.append(TemplateProblem.at(
+            "jinja", "提纲中的表达式嵌套过深，无法编译。请拆成几个较短的表达式（例如先用 {% set %} 算出中间结果）。",
+            info.path))
+    except jinja2.TemplateError:
+        pass  # unknown filters and the like: reported by the analysis, with their lines
+
+
 def _heading_findings(files: list[FileInfo], problems: list) -> None:
     """`## 一、…` typed by hand: the writer numbers headings, so the draft gets 一、一、."""
     heading_blocks: set[str] = set()
@@ -110,7 +125,8 @@ def _heading_findings(files: list[FileInfo], problems: list) -> None:
 
 
 def _expression_names(env, text: str, is_template: bool) -> tuple[set[str], list[str], str]:
-    """Names and filters a default (template) or `when` (expression) uses, or a syntax error."""
+    """Names and filters a default (template) or `when` (expression) uses, or why it cannot
+    be parsed (a syntax error, or nesting too deep for the parser)."""
     try:
         if is_template:
             tree = env.parse(text)
@@ -123,16 +139,20 @@ def _expression_names(env, text: str, is_template: bool) -> tuple[set[str], list
             tree.set_environment(env)
         names = meta.find_undeclared_variables(tree)
     except jinja2.TemplateSyntaxError as exc:
-        return set(), [], exc.message or str(exc)
+        return set(), [], f"有语法错误：{exc.message or exc}"
+    except RecursionError:
+        return set(), [], "嵌套过深，无法解析。请拆成几个较短的表达式，或改用提纲中的 {% set %} 逐步计算。"
     filters = [f.name for f in tree.find_all(nodes.Filter)]
     return set(names), filters, ""
 
 
 def _question_findings(template: Template, env, asked: set[str], problems: list
-                       ) -> set[str]:
-    """Defaults, examples and conditions; returns the names they use."""
+                       ) -> tuple[set[str], set[tuple[str, str]]]:
+    """Defaults, examples, conditions and patterns as written; returns the names they use
+    and the (question, setting) pairs that cannot even be parsed."""
     expr_filters = set(DEFAULT_FILTERS) | EXPRESSION_FILTERS
     used: set[str] = set()
+    unparsed: set[tuple[str, str]] = set()
     by_name = {spec.name: spec for spec in template.specs if spec.name}
     for question in template.questions:
         spec = by_name.get(question.name)
@@ -140,18 +160,16 @@ def _question_findings(template: Template, env, asked: set[str], problems: list
             continue
         checks = []
         if question.when:
-            text = question.when.strip()
-            if text.startswith("{{") and text.endswith("}}"):
-                text = text[2:-2]
-            checks.append(("when", "提问条件 when", text, False))
+            checks.append(("when", "提问条件 when", when_expression(question), False))
         if question.default_is_expression:
             checks.append(("default", "默认值", str(question.default), True))
         for key, what, text, is_template in checks:
             file, line = spec.where(key)
             names, filters, error = _expression_names(env, text, is_template)
             if error:
-                problems.append(TemplateProblem.at("question", f"{what}有语法错误：{error}", file, line,
-                                         question.name))
+                unparsed.add((question.name, key))
+                problems.append(TemplateProblem.at("question", f"{what}{error}", file, line,
+                                                   question.name))
                 continue
             used |= names
             for name in sorted(names - asked - EXPRESSION_NAMES):
@@ -162,33 +180,90 @@ def _question_findings(template: Template, env, asked: set[str], problems: list
             for name in filters:
                 if name not in expr_filters:
                     problems.append(TemplateProblem.at("question", f"{what}中用了未知的过滤器“{name}”。",
-                                             file, line, question.name))
+                                                       file, line, question.name))
+        if question.pattern and nested_quantifier(question.pattern):
+            unparsed.add((question.name, "pattern"))
+            problems.append(TemplateProblem.at(
+                "question", f"格式 pattern“{question.pattern}”中有嵌套的重复（如 (a+)+），"
+                "遇到某些答案时校验会极慢甚至卡住。请改写为不嵌套的写法，例如把 (\\d+、)+ 改为 [\\d、]+。",
+                *spec.where("pattern"), question.name))
+            continue
         for key, what, value in (("default", "默认值", question.default),
                                  ("example", "示例", question.example)):
             if value is None or value == "" or (key == "default" and question.default_is_expression):
                 continue
-            _, error = question.check(value)
+            file, line = spec.where(key)
+            try:
+                _, error = question.check(value)
+            except TemplateError as exc:  # the pattern was stopped by the time limit
+                problems.append(TemplateProblem.at("question", exc.problems[0].message,
+                                                   *spec.where("pattern"), question.name))
+                break
             if error:
-                file, line = spec.where(key)
                 shown = str(value) if len(str(value)) <= 20 else str(value)[:20] + "…"
                 problems.append(TemplateProblem.at("default", f"{what}“{shown}”不符合本问题自己的要求：{error}",
-                                         file, line, question.name))
-    return used
+                                                   file, line, question.name))
+    return used, unparsed
 
 
-def _output_findings(template: Template, env, asked: set[str], problems: list) -> set[str]:
+def _output_findings(template: Template, env, asked: set[str], problems: list
+                     ) -> set[str] | None:
+    """The names the output pattern uses, or None if it cannot be parsed."""
     file, line = template.output_where
     file = file or str(template.folder / META_FILE)
     names, _, error = _expression_names(env, template.output, True)
     if error:
-        problems.append(TemplateProblem.at("meta", f"output（输出文件名格式）有语法错误：{error}", file, line))
-        return set()
+        problems.append(TemplateProblem.at("meta", f"output（输出文件名格式）{error}", file, line))
+        return None
     for name in sorted(names - asked - {"title"}):
         hint = did_you_mean(name, asked)
         problems.append(TemplateProblem.at(
             "undeclared", f"output（输出文件名格式）使用了“{name}”，但问题清单中没有这个问题。{hint}".rstrip(),
             file, line))
     return names
+
+
+def _evaluation_findings(template: Template, env, skip: set[tuple[str, str]],
+                         problems: list) -> None:
+    """Run every `when`, default and the output pattern once, on the questions' examples,
+    under the same bounds as a render: code that loops, recurses, exhausts memory or
+    fails on ordinary answers is found here rather than by the first user."""
+    by_name = {spec.name: spec for spec in template.specs if spec.name}
+    sample: dict = {}
+    for question in template.questions:
+        spec = by_name.get(question.name)
+        where = spec.where if spec is not None else (lambda key, q=question: (q.source, q.line))
+        asked = True
+        if question.when and (question.name, "when") not in skip:
+            try:
+                asked = is_asked(question, sample)
+            except TemplateError as exc:
+                problems.append(TemplateProblem.at("question", exc.problems[0].message,
+                                                   *where("when"), question.name))
+        value = None
+        if asked and question.default_is_expression and (question.name, "default") not in skip:
+            try:
+                value = default_for(question, sample)
+            except TemplateError as exc:
+                problems.append(TemplateProblem.at("question", exc.problems[0].message,
+                                                   *where("default"), question.name))
+        elif asked and not question.default_is_expression:
+            value = question.default
+        if asked and question.example not in (None, ""):
+            value = question.example
+        checked = None
+        if value is not None and (question.name, "pattern") not in skip:
+            try:
+                checked, error = question.check(value)
+            except TemplateError:
+                checked = None  # reported with the default and the example
+        sample[question.name] = checked
+    if ("", "output") not in skip:
+        try:
+            render_output_name(template, sample, env)
+        except TemplateError as exc:
+            problems.extend(TemplateProblem.at("meta", p.message, p.file, p.line)
+                            for p in exc.problems)
 
 
 def _undeclared_findings(outline: Outline, asked: set[str], defined: set[str],
@@ -237,14 +312,20 @@ def check_loaded(template: Template, problems: list | None = None, env=None
     asked |= {question.name for question in template.questions}
     loading_failed = any(p.code in ("yaml", "file", "parent", "cycle") for p in problems)
     outline = outline_files(template, env, found, quiet=loading_failed)
-    for info in outline.files:
+    for info, name in zip(outline.files, outline.names, strict=True):
         if info.error is None:
             _file_findings(info, env, found)
+            _compile_findings(info, name, env, found)
     if outline.complete:
         live_uses(outline, env, found)
     _heading_findings(outline.files, found)
-    used = _question_findings(template, env, asked, found)
-    used |= _output_findings(template, env, asked, found)
+    used, unparsed = _question_findings(template, env, asked, found)
+    output_names = _output_findings(template, env, asked, found)
+    if output_names is None:
+        unparsed.add(("", "output"))
+    used |= output_names or set()
+    if not loading_failed:
+        _evaluation_findings(template, env, unparsed, found)
     if outline.complete:
         defined = set().union(*(info.top_defs for info in outline.files)) | set(env.globals)
         if not loading_failed:
