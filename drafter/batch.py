@@ -119,6 +119,7 @@ class Worker:
         from drafter.answers import read_answers
         from drafter.pipeline import check_answers
         from drafter.render import render_output_name
+        from drafter.writers import get as get_format
 
         item = Item(source)
         try:
@@ -130,7 +131,7 @@ class Worker:
             return item
         item.values = values
         item.warnings = warnings
-        item.target = self.settings.out_dir / f"{name}.{self.settings.fmt}"
+        item.target = self.settings.out_dir / f"{name}{get_format(self.settings.fmt).suffixes[0]}"
         return item
 
     def render(self, item: Item) -> Item:

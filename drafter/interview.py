@@ -1,10 +1,10 @@
-"""The questionnaire: walks a template's questions and asks them, nothing else.
+"""The terminal questionnaire: asks the questions an interview session says are next.
 
-`Questionnaire` is the order of questions (groups, `when`, defaults, review);
-an asker does the asking: `TerminalAsker` in a terminal with questionary,
-`DefaultAnswers` without one. Every question's validation is `Question.check`,
-so a typed answer and an answers file are judged by the same rules. Saving is
-the caller's `on_answer`, called after every single answer.
+`drafter.session.InterviewSession` holds the logic (order, `when`, defaults,
+last year's answers, resume, output); `Questionnaire` walks it with an asker:
+`TerminalAsker` in a terminal with questionary, `DefaultAnswers` without one.
+Every answer is validated by `Question.check`, so a typed answer and an answers
+file are judged by the same rules.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from drafter.expressions import default_for, is_asked
 from drafter.questions import Question
+from drafter.session import InterviewSession
 from drafter.templates import Template
 
 RENDER = "\0render"  # the review screen's "done" choice; never a question name
@@ -29,62 +29,43 @@ class Asker(Protocol):
 
     def review(self, template: Template, values: dict) -> str: ...
 
-
-def prefilled_default(question: Question, answers: dict, last: dict | None) -> object:
-    """What the question starts with: last year's answer if given, else the template default.
-
-    A year question follows the calendar, not last year's file.
-    """
-    if last is not None:
-        if question.type == "year":
-            return dt.date.today().year
-        if question.name in last:
-            value, error = question.check(last[question.name])
-            if not error:
-                return value
-    return default_for(question, answers)
+    def warn(self, text: str) -> None: ...
 
 
 @dataclass
 class Questionnaire:
     """The flow of `drafter new`: ask what is unanswered, then review until done."""
 
-    template: Template
+    session: InterviewSession
     asker: Asker
-    on_answer: Callable[[dict], object] = lambda values: None
-    last: dict | None = None  # last year's answers (raw), pre-filled as defaults
     _group: str = field(default="", init=False)
 
-    def run(self, values: dict | None = None) -> dict:
-        """Return every applicable answer; `values` holds answers already given (resume)."""
-        values = dict(values or {})
+    def run(self) -> dict:
+        """Ask until the review screen says done; return every applicable answer."""
+        session = self.session
         while True:
-            self.fill(values)
-            name = self.asker.review(self.template, values)
+            self.fill()
+            name = self.asker.review(session.template, session.values)
             if name == RENDER:
-                return values
-            question = self.template.question(name)
-            if question is None:
-                continue
-            values[name] = self.asker.ask(question, values.get(name))
-            self.on_answer(values)
+                return session.values
+            question = session.template.question(name)
+            if question is not None:
+                self._ask(question)
 
-    def fill(self, values: dict) -> None:
+    def fill(self) -> None:
         """Ask each question that applies and has no answer yet, in template order."""
-        for question in self.template.questions:
-            if not is_asked(question, values):
-                if question.name in values:  # a changed answer made it irrelevant
-                    del values[question.name]
-                    self.on_answer(values)
-                continue
-            if question.name in values:
-                continue
+        while (question := self.session.next_question()) is not None:
             if question.group and question.group != self._group:
                 self.asker.heading(question.group)
                 self._group = question.group
-            default = prefilled_default(question, values, self.last)
-            values[question.name] = self.asker.ask(question, default)
-            self.on_answer(values)
+            self._ask(question)
+
+    def _ask(self, question: Question) -> None:
+        value = self.asker.ask(question, self.session.start_value(question))
+        if self.session.set(question.name, value):
+            self.session.leave_empty(question.name)  # e.g. a required fact with no default
+        for note in self.session.take_notes():
+            self.asker.warn(note.text)
 
 
 class DefaultAnswers:
@@ -104,6 +85,9 @@ class DefaultAnswers:
 
     def review(self, template: Template, values: dict) -> str:
         return RENDER
+
+    def warn(self, text: str) -> None:
+        pass
 
 
 def display(question: Question, value: object) -> str:
@@ -149,6 +133,8 @@ def type_hint(question: Question) -> str:
         "bool": "按 y 表示“是”，按 n 表示“否”；直接回车取默认。",
         "choice": "用 ↑↓ 方向键选择，回车确认。",
         "multichoice": "用 ↑↓ 移动，空格键选中或取消，回车确认。",
+        "checklist": "只勾选确实做了的工作：用 ↑↓ 移动（下方显示这项做法的说明），空格键选中或取消，回车确认。"
+                     "勾选的做法会接着问它的具体数字。",
         "list": "逐项填写，每项回车确认；在空白的一项上直接回车即结束。",
         "date": "例如 2024-05-08 或 2024年5月8日。",
     }
@@ -238,7 +224,7 @@ class TerminalAsker:
         example = question.example
         placeholder_shows_it = question.is_empty(default) and question.type != "list"
         if example is not None and not placeholder_shows_it and question.type not in (
-            "choice", "multichoice", "bool"
+            "choice", "multichoice", "checklist", "bool"
         ):
             lines.append(f"例如：{as_text(question, example)}")
         for line in lines:
@@ -252,6 +238,7 @@ class TerminalAsker:
             "bool": self._bool,
             "choice": self._choice,
             "multichoice": self._multichoice,
+            "checklist": self._multichoice,
             "list": self._list,
         }.get(question.type, self._text)
         value = ask(question, default)
@@ -332,8 +319,8 @@ class TerminalAsker:
         Choice = self.qy.Choice
         chosen, _ = question.check(default)
         chosen = chosen or []
-        choices = [Choice(c.label, value=c.value, checked=c.value in chosen)
-                   for c in question.choices]
+        choices = [Choice(c.label, value=c.value, checked=c.value in chosen,
+                          description=c.help or None) for c in question.choices]
         answer = self._with_eof(self.qy.checkbox(
             "", qmark="›", choices=choices, validate=self._verdict(question), instruction=" ",
             style=self.style, erase_when_done=True,
@@ -432,6 +419,27 @@ class TerminalAsker:
         )).unsafe_ask()
         title = next(title for tid, title, _ in entries if tid == answer)
         self._answered(f"{title}（{answer}）")
+        return answer
+
+    def on_clash(self, path) -> str:
+        """The draft's file already exists: overwrite, a new numbered name, or stop."""
+        from drafter.session import free_name
+
+        Choice = self.qy.Choice
+        new = free_name(path)
+        self.say(f"? 文件“{path.name}”已存在（可能是上一版）。", "bold")
+        self.say("  用 ↑↓ 选择，回车确认；直接回车即另存为新文件，原文件不动。", "fg:ansibrightblack")
+        choices = [
+            Choice(f"另存为“{new.name}”", value="rename"),
+            Choice(f"覆盖“{path.name}”", value="overwrite"),
+            Choice("不保存，退出（答案仍保存在续答文件中）", value="stop"),
+        ]
+        answer = self._with_eof(self.qy.select(
+            "", qmark="›", choices=choices, default=choices[0], instruction=" ", style=self.style,
+            erase_when_done=True,
+        )).unsafe_ask()
+        self._answered({"rename": f"另存为“{new.name}”", "overwrite": f"覆盖“{path.name}”",
+                        "stop": "不保存"}[answer])
         return answer
 
     def offer_resume(self, count: int, saved_at: dt.datetime, path: object) -> bool:

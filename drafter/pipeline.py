@@ -8,13 +8,11 @@ from pathlib import Path
 
 from drafter.answers import AnswersFile, read_answers, validate_answers
 from drafter.document import Document
-from drafter.errors import UserError
+from drafter.helpers import answer_warnings
 from drafter.measure import Measure, measure
 from drafter.output import atomic_write, check_target
 from drafter.render import render_document, render_output_name
 from drafter.templates import Template, load_template
-
-FORMATS = ("docx", "md", "txt")
 
 
 @dataclass
@@ -35,6 +33,7 @@ def check_answers(template: Template, answers_file: AnswersFile,
                   allow_missing: bool = False) -> tuple[dict, list[str]]:
     """Validated values and warnings; split out so a batch can name outputs before rendering."""
     values, warnings = validate_answers(template, answers_file, allow_missing)
+    warnings += answer_warnings(values)
     if answers_file.template_id and answers_file.template_id not in template.chain_ids:
         warnings.insert(0, f"答案文件 {answers_file.path} 是为模板“{answers_file.template_id}”填写的，"
                            f"现用模板“{template.id}”生成，请核对内容。")
@@ -55,20 +54,10 @@ def draft_from_answers(template: Template, answers_file: AnswersFile,
 
 
 def format_for(output: str | None, explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    if output == "-":
-        return "txt"
-    if output and output != "-":
-        suffix = Path(output).suffix.lower().lstrip(".")
-        if suffix in FORMATS:
-            return suffix
-        if suffix == "markdown":
-            return "md"
-        if suffix:
-            raise UserError(f"无法从文件名 {output} 判断输出格式。请用 .docx、.md 或 .txt 结尾，"
-                            "或加 --format docx|md|txt。")
-    return "docx"
+    """The format's name for an output file and an optional --format (see drafter.writers)."""
+    from drafter.writers import for_output
+
+    return for_output(output, explicit).name
 
 
 def resolve_style(template: Template) -> str | Path:
@@ -82,9 +71,7 @@ def resolve_style(template: Template) -> str | Path:
 
 def document_bytes(draft: Draft, fmt: str, reference_docx: Path | None = None) -> tuple[bytes,
                                                                                       list[str]]:
-    """Serialise a draft; docx machinery is imported only when asked for."""
-    if fmt != "docx":
-        return serialise(draft.document, fmt)
+    """Serialise a draft with the template's style and properties."""
     return serialise(
         draft.document,
         fmt,
@@ -102,30 +89,17 @@ def document_bytes(draft: Draft, fmt: str, reference_docx: Path | None = None) -
 def serialise(document: Document, fmt: str, style: str | Path = "gongwen",
               reference_docx: Path | None = None, properties: dict | None = None
               ) -> tuple[bytes, list[str]]:
-    """Any Document (rendered or read from text) as bytes in one of FORMATS, plus notes."""
-    if fmt == "md":
-        from drafter.writers.text import to_markdown
+    """Any Document (rendered or read from text) as bytes in a registered format, plus notes."""
+    from drafter.writers import WriteOptions, get
 
-        return to_markdown(document).encode("utf-8"), []
-    if fmt == "txt":
-        from drafter.writers.text import to_text
-
-        return to_text(document).encode("utf-8"), []
-    import io
-
-    from drafter.styles import load_profile
-    from drafter.writers.docx import write_docx
-
-    profile = load_profile(style)
-    stream = io.BytesIO()
-    notes = write_docx(document, stream, profile, reference_docx=reference_docx,
-                       properties=properties)
-    return stream.getvalue(), list(notes or [])
+    return get(fmt).write(document, WriteOptions(style, reference_docx, dict(properties or {})))
 
 
 def default_output(draft: Draft, fmt: str, out_dir: Path | None = None) -> Path:
     name = render_output_name(draft.template, draft.answers)
-    return (out_dir or Path.cwd()) / f"{name}.{fmt}"
+    from drafter.writers import get
+
+    return (out_dir or Path.cwd()) / f"{name}{get(fmt).suffixes[0]}"
 
 
 def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool = False,
@@ -133,8 +107,9 @@ def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool =
                 ) -> tuple[Path | None, list[str]]:
     """Write the draft to a file atomically, or to stdout for text formats ('-')."""
     if output == "-":
-        if fmt == "docx":
-            raise UserError("docx 是二进制文件，不能输出到屏幕。请用 -o 文件名.docx，或加 --format md/txt。")
+        from drafter.writers import ensure_printable, get
+
+        ensure_printable(get(fmt))
         data, notes = document_bytes(draft, fmt)
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
@@ -180,9 +155,9 @@ def proofread_line(draft: Draft, path: Path | None = None) -> str:
 
 def summary_lines(draft: Draft, path: Path | None) -> list[str]:
     """What render and new print after writing: where, how long, and whether it reads clean."""
-    from drafter.measure import report
+    from drafter.measure import report, targets
 
     lines = [f"已生成：{path}"] if path is not None else []
-    lines += report(draft.measure, draft.template.target_chars, draft.template.target_minutes)
+    lines += report(draft.measure, *targets(draft.template, draft.answers))
     lines.append(proofread_line(draft, path))
     return lines

@@ -24,6 +24,7 @@ from jinja2.parser import Parser
 
 from drafter.errors import TemplateError
 from drafter.expressions import default_for, is_asked, when_expression
+from drafter.helpers import check_outline
 from drafter.outline import (
     BLOCK_TAG_RE,
     HEADING_RE,
@@ -331,6 +332,9 @@ def check_loaded(template: Template, problems: list | None = None, env=None
         if not loading_failed:
             _undeclared_findings(outline, asked, defined, template, found)
         used |= {use[0] for use in outline.uses}
+        helper_findings, helper_uses = check_outline(template, outline.files)
+        found += helper_findings
+        used |= helper_uses
         if not loading_failed and outline.complete:
             for question in template.questions:
                 if question.name not in used and question.name not in IMPLICIT_USES:

@@ -15,8 +15,8 @@ from drafter.interview import (
     Questionnaire,
     TerminalAsker,
     display,
-    prefilled_default,
 )
+from drafter.session import InterviewSession, prefilled_default
 from drafter.templates import load_template
 
 TEMPLATE_DIR = Path(__file__).parent / "data" / "interview_template"
@@ -78,10 +78,19 @@ class ScriptedAsker:
     def review(self, template, values):
         return self.reviews.pop(0) if self.reviews else RENDER
 
+    def warn(self, text):
+        self.headings.append(f"warning: {text}")
+
+
+def interview(template, asker, values=None) -> dict:
+    """Run the questionnaire over a session that does not touch the resume store."""
+    session = InterviewSession(template, values=dict(values or {}), persist=False)
+    return Questionnaire(session, asker).run()
+
 
 def test_asks_in_template_order_with_headings_and_expression_defaults(template):
     asker = ScriptedAsker(ANSWERS)
-    values = Questionnaire(template, asker).run()
+    values = interview(template, asker)
     assert [name for name, _ in asker.asked] == [q.name for q in template.questions]
     assert asker.headings == ["基本情况", "工作数据", "特色工作"]
     assert dict(asker.asked)["org_short"] == "青川科协"  # computed from the full name
@@ -91,15 +100,17 @@ def test_asks_in_template_order_with_headings_and_expression_defaults(template):
 
 def test_when_skips_a_question(template):
     asker = ScriptedAsker({**ANSWERS, "has_station": False})
-    values = Questionnaire(template, asker).run()
+    values = interview(template, asker)
     assert "station_count" not in [name for name, _ in asker.asked]
     assert "station_count" not in values
 
 
-def test_every_answer_is_handed_over_for_saving_as_it_is_given(template):
+def test_every_answer_is_saved_to_the_resume_store_as_it_is_given(template, monkeypatch):
+    from drafter import resume
+
     snapshots: list[dict] = []
-    Questionnaire(template, ScriptedAsker(ANSWERS), on_answer=lambda v: snapshots.append(dict(v))
-                  ).run()
+    monkeypatch.setattr(resume, "save", lambda tpl, values: snapshots.append(dict(values)))
+    Questionnaire(InterviewSession(template), ScriptedAsker(ANSWERS)).run()
     assert [len(s) for s in snapshots] == list(range(1, len(template.questions) + 1))
     assert snapshots[1] == {"year": 2024, "org_full_name": "青川县科学技术协会"}
 
@@ -107,23 +118,29 @@ def test_every_answer_is_handed_over_for_saving_as_it_is_given(template):
 def test_resumed_answers_are_kept_and_not_asked_again(template):
     earlier = {"year": 2023, "org_full_name": "青川县科学技术协会", "org_short": "县科协"}
     asker = ScriptedAsker(ANSWERS)
-    values = Questionnaire(template, asker).run(earlier)
+    values = interview(template, asker, earlier)
     assert [name for name, _ in asker.asked][0] == "events"
     assert asker.headings[0] == "工作数据"
     assert {k: values[k] for k in earlier} == earlier
 
 
-def test_review_changes_one_answer_and_follows_its_consequences(template):
-    # Turning has_station off drops the count; turning it on again asks for it again.
-    asker = ScriptedAsker(ANSWERS, reviews=["has_station", "events", "has_station"],
-                          later={"has_station": [False, True], "events": [150]})
+def test_review_changes_one_answer_and_follows_its_consequences(template, monkeypatch):
+    # Turning has_station off sets the count aside; turning it on again brings it back.
+    from drafter import resume
+
     saved: list[dict] = []
-    values = Questionnaire(template, asker, on_answer=lambda v: saved.append(dict(v))).run()
+    monkeypatch.setattr(resume, "save", lambda tpl, values: saved.append(dict(values)))
+    asker = ScriptedAsker({**ANSWERS, "station_count": 3},
+                          reviews=["has_station", "events", "has_station"],
+                          later={"has_station": [False, True], "events": [150]})
+    session = InterviewSession(template)
+    values = Questionnaire(session, asker).run()
     assert values["events"] == 150
     assert values["has_station"] is True
+    assert values["station_count"] == 3  # the earlier answer came back, not asked again
     after_review = [name for name, _ in asker.asked[len(template.questions):]]
-    assert after_review == ["has_station", "events", "has_station", "station_count"]
-    assert "station_count" not in saved[len(template.questions) + 1]  # dropped, and saved so
+    assert after_review == ["has_station", "events", "has_station"]
+    assert session.values == values
     assert ("events", 120) in asker.asked  # a change starts from the current answer
 
 
@@ -136,12 +153,13 @@ def test_last_years_answers_become_defaults_but_the_year_is_this_year(template):
     assert prefilled_default(q("events"), {}, last) == 96
     assert prefilled_default(q("level"), {}, last) is None  # invalid: falls back to the template
     assert prefilled_default(q("has_station"), {}, last) is True  # not in the file: template
-    assert prefilled_default(q("date"), {}, last) == dt.date(2019, 12, 1)
+    assert prefilled_default(q("date"), {}, last) == dt.date(THIS_YEAR, 12, 1)  # moved
+    assert prefilled_default(q("date"), {"year": 2025}, last) == dt.date(2025, 12, 1)
     assert prefilled_default(q("org_short"), {"org_full_name": "临江县科协"}, last) == "临江科协"
 
 
 def test_default_answers_use_defaults_then_examples(template):
-    values = Questionnaire(template, DefaultAnswers()).run()
+    values = interview(template, DefaultAnswers())
     assert values["year"] == THIS_YEAR
     assert values["org_full_name"] == "青川县科学技术协会"  # example
     assert values["org_short"] == "青川科协"  # default computed from the example
@@ -283,6 +301,7 @@ class ScriptedTerminal(ScriptedAsker):
         super().__init__(ANSWERS)
         self.shown: list[str] = []
         self.offers: list[int] = []
+        self.clashes: list[str] = []
         ScriptedTerminal.instances.append(self)
 
     def say(self, text, style=""):
@@ -293,6 +312,12 @@ class ScriptedTerminal(ScriptedAsker):
     def offer_resume(self, count, saved_at, path):
         self.offers.append(count)
         return self.resume_answer
+
+    clash_answer = "rename"
+
+    def on_clash(self, path):
+        self.clashes.append(path.name)
+        return self.clash_answer
 
     def pick_template(self, entries):
         return "interview-test"
@@ -314,14 +339,16 @@ def terminal(monkeypatch):
     return ScriptedTerminal.instances
 
 
-def test_a_refused_output_keeps_the_answers_for_the_next_run(tmp_path, monkeypatch, capsys,
-                                                             terminal, state_dir):
+def test_stopping_at_an_existing_draft_keeps_the_answers_for_the_next_run(
+        tmp_path, monkeypatch, capsys, terminal, state_dir):
     monkeypatch.chdir(tmp_path)
     existing = tmp_path / "2024年青川科协测试材料.txt"
     existing.write_text("旧稿", encoding="utf-8")
-    assert main(["new", str(TEMPLATE_DIR), "--format", "txt"]) == 2
+    ScriptedTerminal.clash_answer = "stop"
+    assert main(["new", str(TEMPLATE_DIR), "--format", "txt"]) == 1
+    assert terminal[-1].clashes == [existing.name]
     err = capsys.readouterr().err
-    assert "已存在" in err and "已回答的内容仍保存在" in err
+    assert "没有保存文稿" in err and "再次运行 drafter new" in err
     resume_file = state_dir / "resume" / "interview-test.yaml"
     assert resume_file.is_file() and existing.read_text(encoding="utf-8") == "旧稿"
 
@@ -329,8 +356,23 @@ def test_a_refused_output_keeps_the_answers_for_the_next_run(tmp_path, monkeypat
     second = terminal[-1]
     assert second.offers == [len(ANSWERS) + 1]  # the script, plus org_short's default
     assert second.asked == []  # everything came back from the resume file
+    assert second.clashes == []  # --force: no question
     assert "青川县科学技术协会" in existing.read_text(encoding="utf-8")
     assert not resume_file.exists()
+
+
+def test_an_existing_draft_gets_a_new_numbered_name_by_default(tmp_path, monkeypatch, capsys,
+                                                               terminal):
+    monkeypatch.chdir(tmp_path)
+    existing = tmp_path / "2024年青川科协测试材料.txt"
+    existing.write_text("旧稿", encoding="utf-8")
+    ScriptedTerminal.clash_answer = "rename"
+    assert main(["new", str(TEMPLATE_DIR), "--format", "txt"]) == 0
+    assert existing.read_text(encoding="utf-8") == "旧稿"
+    second = tmp_path / "2024年青川科协测试材料（2）.txt"
+    assert "青川县科学技术协会" in second.read_text(encoding="utf-8")
+    assert (tmp_path / "2024年青川科协测试材料（2）.answers.yaml").is_file()
+    assert f"已生成：{second}" in capsys.readouterr().out
 
 
 def test_picking_a_template_when_none_is_named(tmp_path, monkeypatch, terminal):

@@ -20,7 +20,7 @@ def installed(tmp_path_factory) -> Path:
          "-w", str(work), str(REPO)],
         check=True, capture_output=True,
     )
-    wheel = next(work.glob("drafter-*.whl"))
+    wheel = next(work.glob("gongwen_drafter-*.whl"))
     site = work / "site"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
@@ -56,3 +56,12 @@ def test_wheel_renders_the_kexie_example_from_elsewhere(installed, tmp_path):
     module_file, builtin = probe.stdout.splitlines()
     assert module_file.startswith(str(installed))
     assert builtin == str(installed / "drafter" / "builtin_templates")
+
+
+def test_wheel_is_named_apart_from_the_unrelated_drafter_project(installed):
+    """`drafter` on the package index is someone else's; ours installs as gongwen-drafter."""
+    [info] = installed.glob("gongwen_drafter-*.dist-info")
+    metadata = (info / "METADATA").read_text(encoding="utf-8")
+    assert "\nName: gongwen-drafter\n" in metadata
+    entry_points = (info / "entry_points.txt").read_text(encoding="utf-8")
+    assert "drafter = drafter.cli:main" in entry_points

@@ -6,6 +6,8 @@ import sys
 
 
 def register(sub) -> None:
+    from drafter.writers import add_format_option
+
     p = sub.add_parser(
         "format",
         help="把已有文字排成公文版式",
@@ -17,7 +19,7 @@ def register(sub) -> None:
     p.add_argument("input", metavar="原稿", help=".txt 或 .md 文件（UTF-8 或 GBK）；“-”表示从标准输入读取")
     p.add_argument("-o", "--output", metavar="输出文件",
                    help="输出文件名；“-”表示输出到屏幕（仅 md/txt）；不写则与原稿同名，扩展名为 .docx")
-    p.add_argument("--format", "-f", choices=("docx", "md", "txt"), help="输出格式（默认按文件名判断）")
+    add_format_option(p)
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件")
     p.add_argument("--style", metavar="版式", default="gongwen",
                    help="版式名称或版式 YAML 文件（默认 gongwen，即党政机关公文格式）")
@@ -37,15 +39,17 @@ def run(args) -> int:
     from drafter.output import atomic_write, check_target
     from drafter.pipeline import format_for, serialise
     from drafter.plaintext import read_source
+    from drafter.writers import ensure_printable
+    from drafter.writers import get as get_format
 
     fmt = format_for(args.output, args.format)
-    if args.output == "-" and fmt == "docx":
-        raise UserError("docx 是二进制文件，不能输出到屏幕。请用 -o 文件名.docx，或加 --format md/txt。")
+    if args.output == "-":
+        ensure_printable(get_format(fmt))
     output = args.output
     if output is None:
         if args.input == "-":
             raise UserError("从标准输入读取原稿时，请用 -o 指定输出文件，例如 -o 排好版.docx。")
-        output = str(Path(args.input).with_suffix(f".{fmt}"))
+        output = str(Path(args.input).with_suffix(get_format(fmt).suffixes[0]))
     path = None if output == "-" else Path(output)
     if path is not None:
         check_target(path, args.force)

@@ -14,6 +14,8 @@ NO_TTY = (
 
 
 def register(sub) -> None:
+    from drafter.writers import add_format_option
+
     p = sub.add_parser(
         "new",
         help="在终端逐题回答，起草一篇文稿",
@@ -24,7 +26,7 @@ def register(sub) -> None:
                    help="模板编号（如 kexie）或模板文件夹路径；不写则从列表中选择")
     p.add_argument("-o", "--output", metavar="输出文件",
                    help="输出文件名；不写则按模板规定命名，保存在当前文件夹")
-    p.add_argument("--format", "-f", choices=("docx", "md", "txt"), help="输出格式（默认按文件名判断）")
+    add_format_option(p)
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件和答案文件")
     p.add_argument("--allow-missing", action="store_true",
                    help="必填内容缺失时仍然出稿，缺项以【待补充：…】醒目标出")
@@ -51,14 +53,12 @@ def run(args) -> int:
 
 
 class _Session:
-    """One `drafter new` run: pick, ask, render, save; the resume file covers every step."""
+    """One `drafter new` run: pick a template, drive an interview session, print what it says."""
 
     def __init__(self, args) -> None:
         self.args = args
         self.asker = None
-        self.template = None
-        self.resume_path = None
-        self.save_failed = False
+        self.session = None
         self.hung_up = False
         self.template_warnings: list[str] = []
 
@@ -76,99 +76,82 @@ class _Session:
             name = args.template or self.asker.pick_template(_template_entries(args.template_dir))
         except (KeyboardInterrupt, EOFError):
             return _cancelled("已取消，没有保存任何内容。")
-        self.template, self.template_warnings = load_checked_template(name, args.template_dir)
+        template, self.template_warnings = load_checked_template(name, args.template_dir)
         self._check_explicit_targets()
-        last = self._last_answers()
+        from drafter.session import InterviewSession
+
+        last = None
+        if args.answers:
+            from drafter.answers import read_answers
+
+            last = read_answers(args.answers)
+        self.session = InterviewSession.open(template, last=last, persist=interactive)
         if interactive:
-            values = self._interview(last)
-            if values is None:
+            if not self._interview():
                 return 129 if self.hung_up else 130
         else:
+            self._print_notes()
             from drafter.interview import DefaultAnswers, Questionnaire
 
-            values = Questionnaire(self.template, DefaultAnswers(), last=last).run()
-        return self._render(values, fmt, allow_missing=args.allow_missing or args.defaults)
+            Questionnaire(self.session, DefaultAnswers()).run()
+        return self._finish(fmt, allow_missing=args.allow_missing or args.defaults)
+
+    def _print_notes(self) -> None:
+        for note in self.session.take_notes():
+            text = note.text if note.text.startswith(("提示", "注意")) else f"提示：{note.text}"
+            if self.asker is not None and not self.args.defaults:
+                self.asker.warn(text)
+            else:
+                print(text, file=sys.stderr)
 
     # -- before asking ------------------------------------------------------------------
 
     def _check_explicit_targets(self) -> None:
         """Refuse an existing -o target before the user spends time answering."""
         from drafter.output import check_target
+        from drafter.session import answers_path_for
 
         output = self.args.output
         if output and output != "-":
             check_target(Path(output), self.args.force)
             check_target(answers_path_for(Path(output)), self.args.force)
 
-    def _last_answers(self) -> dict | None:
-        if not self.args.answers:
-            return None
-        from drafter.answers import read_answers
-
-        last = read_answers(self.args.answers)
-        if last.template_id and last.template_id not in self.template.chain_ids:
-            print(f"提示：{last.path} 是为模板“{last.template_id}”填写的，现用模板"
-                  f"“{self.template.id}”，同名的题目仍会预先填好，请逐题核对。", file=sys.stderr)
-        unusable = [q.title for q in self.template.questions
-                    if q.name in last.values and q.type != "year" and q.check(last.values[q.name])[1]]
-        if unusable:
-            print(f"提示：{last.path} 中以下答案不符合现在的要求，改用模板的默认值："
-                  f"{'、'.join(unusable)}。", file=sys.stderr)
-        return last.values
-
     # -- asking -------------------------------------------------------------------------
 
-    def _interview(self, last: dict | None) -> dict | None:
-        """The questionnaire with resume; None when the user left it (already reported)."""
+    def _interview(self) -> bool:
+        """The questionnaire with resume; False when the user left it (already reported)."""
         import signal
 
-        from drafter import resume
         from drafter.interview import Questionnaire
 
-        template, asker = self.template, self.asker
-        self.resume_path = resume.resume_path(template.id)
-        values: dict = {}
+        session, asker = self.session, self.asker
         previous = _catch_hangup(signal)
         try:
-            saved = resume.load(template)
-            if saved is not None and saved.notice:
-                asker.warn(saved.notice)
-            elif saved is not None and saved.values:
-                if saved.dropped:
-                    asker.warn(f"注意：模板已更新，以下答案不再符合要求，需要重新回答："
-                               f"{'、'.join(saved.dropped)}。")
-                if asker.offer_resume(len(saved.values), saved.saved_at, saved.path):
-                    values = saved.values
-            asker.say(f"\n{template.title}", "bold")
+            self._print_notes()
+            saved = session.saved
+            if saved is not None and asker.offer_resume(len(saved.values), saved.saved_at,
+                                                        saved.path):
+                session.resume()
+            asker.say(f"\n{session.template.title}", "bold")
             asker.say("逐题回答即可；随时可按 Ctrl-C 退出，已答内容会保存，下次接着填写。",
                       "fg:ansibrightblack")
-            questionnaire = Questionnaire(template, asker, on_answer=self._save, last=last)
-            return questionnaire.run(values)
+            Questionnaire(session, asker).run()
+            return True
         except (KeyboardInterrupt, EOFError) as exc:
             self.hung_up = isinstance(exc, _HangUp)
             self._report_interrupt()
-            return None
+            return False
         finally:
             if previous is not None and not self.hung_up:
                 signal.signal(signal.SIGHUP, previous)
 
-    def _save(self, values: dict) -> None:
-        """After every answer; a state folder we cannot write is said once, not fatal."""
-        from drafter import resume
-        from drafter.errors import OutputError
-
-        try:
-            resume.save(self.template, values)
-        except (OutputError, OSError) as exc:
-            if not self.save_failed:
-                self.save_failed = True
-                self.asker.warn(f"注意：无法保存中途答案（{exc}），中断后将无法接着填写。"
-                                f"可设置环境变量 {resume.ENV_VAR} 指定一个可写的文件夹。")
-
     def _report_interrupt(self) -> None:
-        template_id = self.template.id
-        if self.resume_path is not None and self.resume_path.is_file() and not self.save_failed:
-            message = (f"\n问卷已中断。已回答的内容保存在：{self.resume_path}\n"
+        from drafter import resume
+
+        template_id = self.session.template.id
+        path = resume.resume_path(template_id)
+        if path.is_file() and not self.session.save_failed:
+            message = (f"\n问卷已中断。已回答的内容保存在：{path}\n"
                        f"再次运行 drafter new {template_id} 即可接着填写；"
                        f"也可以修改该文件后用 drafter render {template_id} --answers 该文件 出稿。")
         else:
@@ -180,58 +163,44 @@ class _Session:
 
     # -- after asking -------------------------------------------------------------------
 
-    def _render(self, values: dict, fmt: str, allow_missing: bool) -> int:
-        from drafter.errors import UserError
-
-        try:
-            return self._write(values, fmt, allow_missing)
-        except UserError as exc:
-            if self.resume_path is None or not self.resume_path.is_file():
-                raise
-            tid = self.template.id
-            kept = UserError(f"{exc.message}\n已回答的内容仍保存在 {self.resume_path}：再次运行 "
-                             f"drafter new {tid} 可接着修改；或用 drafter render {tid} --answers "
-                             f"{self.resume_path} 出稿。")
-            kept.exit_code = exc.exit_code
-            raise kept from None
-
-    def _write(self, values: dict, fmt: str, allow_missing: bool) -> int:
+    def _finish(self, fmt: str, allow_missing: bool) -> int:
         import datetime as dt
 
         from drafter import resume
-        from drafter.answers import AnswersFile, dump_answers
-        from drafter.output import atomic_write_text, check_target
-        from drafter.pipeline import default_output, draft_from_answers, summary_lines, write_draft
+        from drafter.errors import UserError
+        from drafter.pipeline import summary_lines
+        from drafter.session import OutputExists
 
-        args, template = self.args, self.template
-        draft = draft_from_answers(template, AnswersFile("（问卷）", template.id, template.version,
-                                                         values), allow_missing)
-        to_screen = args.output == "-"
-        output = default_output(draft, fmt) if not args.output or to_screen else Path(args.output)
-        answers_path = answers_path_for(output)
-        if not to_screen:
-            check_target(output, args.force)
-        check_target(answers_path, args.force)
-        path, notes = write_draft(draft, "-" if to_screen else output, fmt, args.force)
+        args, session = self.args, self.session
+        tid = session.template.id
         stamp = dt.date.today().isoformat()
-        atomic_write_text(answers_path, dump_answers(template, values,
-                                                     header=f"{stamp} 由 drafter new 保存"),
-                          force=args.force)
-        if not args.defaults:
-            resume.discard(template.id)
+        on_clash = self.asker.on_clash if self.asker is not None and not args.defaults else None
+        try:
+            finished = session.finish(args.output, fmt, force=args.force,
+                                      allow_missing=allow_missing, on_clash=on_clash,
+                                      header=f"{stamp} 由 drafter new 保存")
+        except OutputExists:
+            print(f"没有保存文稿。已回答的内容仍保存在 {resume.resume_path(tid)}：再次运行 "
+                  f"drafter new {tid} 可接着修改。", file=sys.stderr)
+            return 1
+        except UserError as exc:
+            path = resume.resume_path(tid)
+            if not session.persist or not path.is_file():
+                raise
+            kept = UserError(f"{exc.message}\n已回答的内容仍保存在 {path}：再次运行 "
+                             f"drafter new {tid} 可接着修改；或用 drafter render {tid} --answers "
+                             f"{path} 出稿。")
+            kept.exit_code = exc.exit_code
+            raise kept from None
+        draft, path = finished.draft, finished.path
         info = sys.stderr if path is None else sys.stdout
-        for warning in self.template_warnings + draft.warnings + notes:
+        for warning in self.template_warnings + draft.warnings + finished.notes:
             print(f"提示：{warning}", file=sys.stderr)
         for line in summary_lines(draft, path):
             print(line, file=info)
-        print(f"答案已保存：{answers_path}（明年可用 drafter new {template.id} --answers "
-              f"{_relative(answers_path)} 预先填好）", file=info)
+        print(f"答案已保存：{finished.answers_path}（明年可用 drafter new {tid} --answers "
+              f"{_relative(finished.answers_path)} 预先填好）", file=info)
         return 0
-
-
-def answers_path_for(output: Path) -> Path:
-    """`材料.docx` → `材料.answers.yaml`, beside the draft."""
-    return output.with_name(f"{output.stem}.answers.yaml")
 
 
 def _relative(path: Path) -> Path:

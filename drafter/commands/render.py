@@ -6,6 +6,8 @@ import sys
 
 
 def register(sub) -> None:
+    from drafter.writers import add_format_option
+
     p = sub.add_parser(
         "render",
         help="根据答案文件生成文稿（可批量）",
@@ -23,7 +25,7 @@ def register(sub) -> None:
                    help="输出文件夹（批量生成时使用；文件名按模板规定，如按单位名称）")
     p.add_argument("-j", "--jobs", type=_positive, metavar="N",
                    help="批量生成时同时运行的进程数（默认：全部 CPU 核心；1 表示不开子进程）")
-    p.add_argument("--format", "-f", choices=("docx", "md", "txt"), help="输出格式（默认按文件名判断）")
+    add_format_option(p)
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件")
     p.add_argument("--allow-missing", action="store_true",
                    help="必填内容缺失时仍然出稿，缺项以【待补充：…】醒目标出")

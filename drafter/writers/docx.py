@@ -71,6 +71,18 @@ def write_docx(document: Document, stream: BinaryIO, profile: StyleProfile,
     return notes
 
 
+def write(document: Document, options) -> tuple[bytes, list[str]]:
+    """The registry's entry point (drafter.writers): the profile named by the options."""
+    import io
+
+    from drafter.styles import load_profile
+
+    stream = io.BytesIO()
+    notes = write_docx(document, stream, load_profile(options.style),
+                       reference_docx=options.reference_docx, properties=options.properties)
+    return stream.getvalue(), list(notes or [])
+
+
 # ------------------------------------------------------------------ content
 
 

@@ -47,3 +47,11 @@ def to_markdown(document: Document) -> str:
         else:
             out.append(text)
     return "\n\n".join(out) + "\n"
+
+
+def write_text(document: Document, options=None) -> tuple[bytes, list[str]]:
+    return to_text(document).encode("utf-8"), []
+
+
+def write_markdown(document: Document, options=None) -> tuple[bytes, list[str]]:
+    return to_markdown(document).encode("utf-8"), []
