@@ -23,7 +23,7 @@ from jinja2 import meta, nodes
 from drafter.errors import SandboxError, UserError
 from drafter.inputs import read_text
 from drafter.questions import did_you_mean
-from drafter.templates import OUTLINE_FILE, Template, TemplateProblem
+from drafter.templates import OUTLINE_FILE, Template, TemplateProblem, unsafe_name
 
 SPECIAL_NAMES = frozenset({"self", "super", "loop", "caller", "varargs", "kwargs"})
 HEADING_RE = re.compile(r"^\s*(#{2,5})\s?(.*)$")
@@ -32,11 +32,6 @@ TAG_RE = re.compile(r"\{%.*?%\}|\{#.*?#\}")
 TAG_FREE_RE = re.compile(r"\{[%#].*?[%#]\}", re.DOTALL)
 _BLOCK_TAGS_RE = re.compile(r"\{%-?\s*(block\s+(\w+)|endblock(?:\s+\w+)?)[^%]*?-?%\}")
 OUTSIDE_MESSAGE = "模板只能引用本模板及上级模板文件夹内的文件。"
-
-
-def unsafe_name(name: str) -> bool:
-    """A loader name that could leave the template folders: absolute, `..`, a drive, `\\`."""
-    return "\\" in name or name.startswith("/") or ".." in name.split("/") or ":" in name
 
 
 # ---------------------------------------------------------------- one outline file

@@ -62,11 +62,9 @@ def format_for(output: str | None, explicit: str | None) -> str:
 
 def resolve_style(template: Template) -> str | Path:
     """A style named by the template: a file in its folder (or an ancestor's), else a built-in."""
-    for folder in template.chain:
-        candidate = folder / template.style
-        if template.style.endswith((".yaml", ".yml")) and candidate.is_file():
-            return candidate
-    return template.style
+    from drafter.templates import template_style
+
+    return template_style(template)
 
 
 def document_bytes(draft: Draft, fmt: str, reference_docx: Path | None = None) -> tuple[bytes,

@@ -38,9 +38,8 @@ from drafter.filters import (  # noqa: F401  (re-exported: the render API names 
 )
 from drafter.filters import is_empty as _empty
 from drafter.inputs import read_text
-from drafter.outline import unsafe_name
 from drafter.sandbox import TIME_LIMIT, GuardedSandbox, guarded, memory_limit, time_limit
-from drafter.templates import Template, folder_for
+from drafter.templates import Template, contained, folder_for, unsafe_name
 
 MAX_OUTPUT = 2_000_000  # characters of markup a template may produce
 MAX_RANGE = 10_000
@@ -70,11 +69,14 @@ class TemplateLoader(jinja2.BaseLoader):
             candidates.append((folder, name.partition("/")[2]))
         candidates += [(f, name) for f in self.template.chain]
         for base, relative in candidates:
-            path = (base / relative).resolve()
-            if not path.is_relative_to(base.resolve()):
+            if not relative:
+                continue
+            path = contained(base, relative)
+            if path is None:  # a symlink out of the folder
                 raise SandboxError(
                     f"模板 {self.template.id} 试图读取模板文件夹以外的文件“{name}”，已拒绝。"
                 )
+            path = path.resolve()
             found = path.is_file()
             self.consulted[path] = found
             if found:

@@ -22,7 +22,7 @@ from jinja2 import meta, nodes
 from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.parser import Parser
 
-from drafter.errors import TemplateError
+from drafter.errors import TemplateError, UserError
 from drafter.expressions import default_for, is_asked, when_expression
 from drafter.helpers import check_outline
 from drafter.outline import (
@@ -45,6 +45,7 @@ from drafter.templates import (
     Template,
     TemplateProblem,
     load_with_problems,
+    template_style,
 )
 
 # Used by the program itself, not only by the outline: the document's author.
@@ -327,6 +328,10 @@ def check_loaded(template: Template, problems: list | None = None, env=None
     used |= output_names or set()
     if not loading_failed:
         _evaluation_findings(template, env, unparsed, found)
+        try:
+            template_style(template)
+        except UserError as exc:
+            found.append(TemplateProblem.at("trust", exc.message, template.folder / META_FILE))
     if outline.complete:
         defined = set().union(*(info.top_defs for info in outline.files)) | set(env.globals)
         if not loading_failed:

@@ -511,6 +511,13 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
     target = data.get("target") if isinstance(data.get("target"), dict) else {}
     inherited = parent or Template(id="", title="", folder=folder, source="")
     reference = data.get("reference_docx")
+    if isinstance(reference, str):
+        reference = _contained_setting(folder, "reference_docx", reference, meta_loaded,
+                                       problems)
+    style = data.get("style")
+    if isinstance(style, str) and is_style_file(style):
+        if _contained_setting(folder, "style", style, meta_loaded, problems) is None:
+            style = None  # refused: never looked up, not even by name
     own_output = isinstance(data.get("output"), str) and data.get("output")
     return Template(
         id=str(template_id),
@@ -521,12 +528,12 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
         organisation=str(data.get("organisation") or inherited.organisation),
         version=str(data.get("version") if data.get("version") is not None else ""),
         extends=str(parent_id),
-        style=str(data.get("style") or inherited.style or "gongwen"),
+        style=str(style or inherited.style or "gongwen"),
         output=str(data.get("output") or inherited.output or "{{ title }}"),
         target_chars=target.get("chars", inherited.target_chars),
         target_minutes=target.get("minutes", inherited.target_minutes),
-        reference_docx=(folder / reference) if isinstance(reference, str) else
-        inherited.reference_docx,
+        reference_docx=reference if isinstance(reference, Path) else
+        None if "reference_docx" in data else inherited.reference_docx,
         questions=tuple(questions),
         chain=chain,
         chain_ids=chain_ids,
@@ -536,6 +543,82 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
         output_where=((str(meta_path), meta_loaded.line("output") if meta_loaded else None)
                       if own_output else inherited.output_where),
     )
+
+
+def unsafe_name(name: str) -> bool:
+    """A relative name that could leave its folder: absolute, `..`, a drive, a backslash."""
+    return "\\" in name or name.startswith("/") or ".." in name.split("/") or ":" in name
+
+
+def contained(folder: Path, name: str) -> Path | None:
+    """`folder`/`name` if it stays inside `folder` once symlinks are followed, else None.
+
+    The rule `{% include %}` follows, applied to every file a template names.
+    """
+    if not name or unsafe_name(name):
+        return None
+    path = folder / name
+    return path if path.resolve().is_relative_to(folder.resolve()) else None
+
+
+OUTSIDE = "指向模板文件夹以外，已拒绝。模板只能使用本模板及上级模板文件夹内的文件，请写相对于模板文件夹的路径，例如 {example}。"
+
+
+def _contained_setting(folder: Path, key: str, value: str, loaded: Loaded | None,
+                       problems: list) -> Path | None:
+    """A file named in template.yaml, or None (and a problem) if it leads outside."""
+    path = contained(folder, value)
+    if path is None:
+        example = "抬头.docx" if key == "reference_docx" else "版式.yaml"
+        problems.append(TemplateProblem.at(
+            "trust", f"{key}（{META_KEYS[key]}）“{value}”" + OUTSIDE.format(example=example),
+            folder / META_FILE, loaded.line(key) if loaded else None, key))
+    return path
+
+
+def is_style_file(style: str) -> bool:
+    """A `style:` that names a YAML file rather than a built-in profile."""
+    return style.endswith((".yaml", ".yml")) or "/" in style or "\\" in style
+
+
+def template_style(template: Template) -> str | Path:
+    """The style profile a template names: a built-in profile's name, or its YAML file found
+    in the template's folder or an ancestor's. A file, and every file it `extends`, must be
+    inside those folders: a template cannot make drafter read a file elsewhere."""
+    style = template.style
+    if not is_style_file(style):
+        return style
+    for folder in template.chain:
+        path = contained(folder, style)
+        if path is None:
+            raise UserError(f"模板 {template.id} 的 style（版式）“{style}”" + OUTSIDE.format(
+                example="版式.yaml"))
+        if path.is_file():
+            _check_style_extends(template, path)
+            return path
+    raise UserError(f"找不到模板 {template.id} 的版式文件“{style}”。版式文件应放在模板文件夹 "
+                    f"{template.folder}（或上级模板的文件夹）中。")
+
+
+def _check_style_extends(template: Template, path: Path) -> None:
+    """Follow a template's style file's `extends` chain without leaving the template folders."""
+    from drafter.yamlio import YamlProblem
+
+    folders = [folder.resolve() for folder in template.chain]
+    for _ in range(10):  # styles.MAX_EXTENDS refuses deeper chains with its own message
+        try:
+            data = load_template_yaml(path, "版式文件").data
+        except YamlProblem:
+            return  # reported by the style loader, with its line
+        parent = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(parent, str) or not is_style_file(parent):
+            return
+        target = path.parent / parent
+        if Path(parent).is_absolute() or ":" in parent or "\\" in parent or not any(
+                target.resolve().is_relative_to(folder) for folder in folders):
+            raise UserError(f"版式文件 {path} 的 extends“{parent}”" + OUTSIDE.format(
+                example="版式.yaml"))
+        path = target
 
 
 def folder_for(template: Template, loader_name: str) -> Path | None:
