@@ -274,23 +274,31 @@ class Outline:
     complete: bool = True  # False when a file could not be analysed
 
 
+@dataclass(frozen=True)
+class Refused:
+    """The loader would not read a file: why, and the kind of finding that is."""
+
+    code: str  # "trust": outside the template folders; "file": too large, not UTF-8, unreadable
+    message: str
+
+
 def locate(env, name: str) -> Path | None:
     """The file a loader name refers to, or None if it is missing or refused."""
     found = find(env, name)
     return found if isinstance(found, Path) else None
 
 
-def find(env, name: str) -> Path | str | None:
-    """A path, the loader's refusal (a message), or None when there is no such file."""
-    outside = f"“{name}”指向模板文件夹以外，渲染时会被拒绝。{OUTSIDE_MESSAGE}"
+def find(env, name: str) -> Path | Refused | None:
+    """A path, the loader's refusal, or None when there is no such file."""
+    outside = Refused("trust", f"“{name}”指向模板文件夹以外，渲染时会被拒绝。{OUTSIDE_MESSAGE}")
     if unsafe_name(name):
         return outside
     try:
         _, filename, _ = env.loader.get_source(env, name)
     except SandboxError:
         return outside
-    except UserError as exc:  # too large, not UTF-8, unreadable
-        return exc.message
+    except UserError as exc:
+        return Refused("file", exc.message)
     except (jinja2.TemplateNotFound, jinja2.TemplateError, OSError, ValueError):
         return None
     return Path(filename)
@@ -316,7 +324,12 @@ def outline_files(template: Template, env, problems: list, quiet: bool) -> Outli
             outline.complete = False
             break
         seen.add(name)
-        path = locate(env, name)
+        path = find(env, name)
+        if isinstance(path, Refused):
+            problems.append(TemplateProblem.at(path.code, path.message,
+                                               *(referrer or (template.folder / OUTLINE_FILE, None))))
+            outline.complete = False
+            break
         if path is None and quiet:
             outline.complete = False
             break
@@ -343,7 +356,7 @@ def outline_files(template: Template, env, problems: list, quiet: bool) -> Outli
             outline.complete = False  # computed parent name: cannot follow
             break
         if unsafe_name(name):
-            problems.append(TemplateProblem.at("trust", find(env, name), info.path, line))
+            problems.append(TemplateProblem.at("trust", find(env, name).message, info.path, line))
             outline.complete = False
             break
     return outline

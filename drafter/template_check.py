@@ -31,6 +31,7 @@ from drafter.outline import (
     TAG_RE,
     FileInfo,
     Outline,
+    Refused,
     find,
     live_uses,
     outline_files,
@@ -77,8 +78,8 @@ def _file_findings(info: FileInfo, env, problems: list) -> None:
                                  info.path, line))
     for name, line in info.references:
         found = find(env, name)
-        if isinstance(found, str):
-            problems.append(TemplateProblem.at("trust", found, info.path, line))
+        if isinstance(found, Refused):
+            problems.append(TemplateProblem.at(found.code, found.message, info.path, line))
         elif found is None:
             problems.append(TemplateProblem.at("outline", f"找不到要引用的文件“{name}”。", info.path, line))
 
