@@ -242,6 +242,33 @@ def discover(extra_dirs: list[str | Path] | None = None,
     return found
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One template as a chooser shows it; a broken one is listed, not hidden."""
+
+    id: str
+    folder: Path
+    title: str
+    description: str
+    broken: bool = False
+
+
+def listings(extra_dirs: list[str | Path] | None = None) -> list[Listing]:
+    """Every template found (own folders first, first id wins), loaded for its title."""
+    from drafter.errors import UserError
+
+    found = []
+    for template_id, (folder, _source) in discover(extra_dirs).items():
+        try:
+            template = load_template(str(folder), extra_dirs)
+        except UserError:
+            found.append(Listing(template_id, folder, template_id, "模板有误，选中后会列出问题。",
+                                 broken=True))
+            continue
+        found.append(Listing(template.id, folder, template.title, template.description))
+    return found
+
+
 def resolve(name: str, extra_dirs: list[str | Path] | None = None,
             near: Path | None = None) -> tuple[Path, str]:
     """A template id, or a path to a template folder (or its template.yaml)."""
