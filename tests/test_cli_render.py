@@ -145,7 +145,7 @@ def test_usage_error_exits_2(capsys):
 
 @pytest.mark.parametrize("argv, said", [
     (["rendr", "kexie"], "“rendr”不是可用的命令，可用的有：new, render, check, format, preview, "
-                         "templates"),
+                         "fonts, templates"),
     (["render", "kexie", "--answers", "a.yaml", "--format", "pdf"],
      "“pdf”不是可用的 --format/-f 取值，可用的有：docx, md, txt"),
     (["render", "kexie", "--answers"], "--answers/-a 后面至少要有一个取值"),
