@@ -96,10 +96,9 @@ class _Table:
     style_id: str | None
 
 
-
 def _paragraphs(document: Document, profile: StyleProfile, base: Base
                 ) -> tuple[list[wordxml.Paragraph | _Table], int]:
-    """(style id, runs, keep with next) per output paragraph, or a table, and how many
+    """(style id, runs, keep with next) per output paragraph (or a table), and how many
     illegal characters were dropped.
 
     Headings get their number (一、 （一） 1. （1）) as the first run; the title group
