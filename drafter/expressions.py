@@ -19,7 +19,7 @@ from drafter.sandbox import GuardedSandbox
 
 @lru_cache(maxsize=1)
 def _env() -> GuardedSandbox:
-    from drafter.render import cn_num, format_date, join_cn
+    from drafter.filters import cn_num, format_date, join_cn
 
     env = GuardedSandbox(undefined=jinja2.ChainableUndefined, autoescape=False)
     env.filters.update(date_cn=format_date, join_cn=join_cn, cn_num=cn_num)
@@ -64,7 +64,9 @@ def default_for(question: Question, answers: dict) -> object:
 
 
 def is_asked(question: Question, answers: dict) -> bool:
-    """Whether the question applies, given earlier answers (its `when`)."""
+    """Whether the question applies, given earlier answers (its measure's tick, its `when`)."""
+    if not question.tick_allows(answers):
+        return False
     if not question.when:
         return True
     expression = question.when.strip()

@@ -133,6 +133,8 @@ def type_hint(question: Question) -> str:
         "bool": "按 y 表示“是”，按 n 表示“否”；直接回车取默认。",
         "choice": "用 ↑↓ 方向键选择，回车确认。",
         "multichoice": "用 ↑↓ 移动，空格键选中或取消，回车确认。",
+        "checklist": "只勾选确实做了的工作：用 ↑↓ 移动（下方显示这项做法的说明），空格键选中或取消，回车确认。"
+                     "勾选的做法会接着问它的具体数字。",
         "list": "逐项填写，每项回车确认；在空白的一项上直接回车即结束。",
         "date": "例如 2024-05-08 或 2024年5月8日。",
     }
@@ -222,7 +224,7 @@ class TerminalAsker:
         example = question.example
         placeholder_shows_it = question.is_empty(default) and question.type != "list"
         if example is not None and not placeholder_shows_it and question.type not in (
-            "choice", "multichoice", "bool"
+            "choice", "multichoice", "checklist", "bool"
         ):
             lines.append(f"例如：{as_text(question, example)}")
         for line in lines:
@@ -236,6 +238,7 @@ class TerminalAsker:
             "bool": self._bool,
             "choice": self._choice,
             "multichoice": self._multichoice,
+            "checklist": self._multichoice,
             "list": self._list,
         }.get(question.type, self._text)
         value = ask(question, default)
@@ -316,8 +319,8 @@ class TerminalAsker:
         Choice = self.qy.Choice
         chosen, _ = question.check(default)
         chosen = chosen or []
-        choices = [Choice(c.label, value=c.value, checked=c.value in chosen)
-                   for c in question.choices]
+        choices = [Choice(c.label, value=c.value, checked=c.value in chosen,
+                          description=c.help or None) for c in question.choices]
         answer = self._with_eof(self.qy.checkbox(
             "", qmark="›", choices=choices, validate=self._verdict(question), instruction=" ",
             style=self.style, erase_when_done=True,

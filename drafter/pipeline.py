@@ -8,6 +8,7 @@ from pathlib import Path
 
 from drafter.answers import AnswersFile, read_answers, validate_answers
 from drafter.document import Document
+from drafter.helpers import answer_warnings
 from drafter.measure import Measure, measure
 from drafter.output import atomic_write, check_target
 from drafter.render import render_document, render_output_name
@@ -32,6 +33,7 @@ def check_answers(template: Template, answers_file: AnswersFile,
                   allow_missing: bool = False) -> tuple[dict, list[str]]:
     """Validated values and warnings; split out so a batch can name outputs before rendering."""
     values, warnings = validate_answers(template, answers_file, allow_missing)
+    warnings += answer_warnings(values)
     if answers_file.template_id and answers_file.template_id not in template.chain_ids:
         warnings.insert(0, f"答案文件 {answers_file.path} 是为模板“{answers_file.template_id}”填写的，"
                            f"现用模板“{template.id}”生成，请核对内容。")
@@ -181,9 +183,9 @@ def proofread_line(draft: Draft, path: Path | None = None) -> str:
 
 def summary_lines(draft: Draft, path: Path | None) -> list[str]:
     """What render and new print after writing: where, how long, and whether it reads clean."""
-    from drafter.measure import report
+    from drafter.measure import report, targets
 
     lines = [f"已生成：{path}"] if path is not None else []
-    lines += report(draft.measure, draft.template.target_chars, draft.template.target_minutes)
+    lines += report(draft.measure, *targets(draft.template, draft.answers))
     lines.append(proofread_line(draft, path))
     return lines

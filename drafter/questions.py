@@ -24,6 +24,7 @@ TYPES = {
     "list": "清单（逐项填写）",
     "date": "日期",
     "year": "年份",
+    "checklist": "做法清单（勾选确实做了的工作）",
 }
 
 QUESTION_KEYS = {
@@ -45,8 +46,11 @@ QUESTION_KEYS = {
     "pattern": "格式（正则表达式）",
     "message": "校验不通过时的提示",
     "choices": "选项",
+    "measure": "所属做法：只在做法清单中勾选了这项做法时才问",
+    "spoken_max": "做法清单：口头发言时本节最多用几项做法",
 }
 CHILD_ONLY_KEYS = {"remove", "after"}
+CHOICE_KEYS = {"value", "label", "help"}
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DATE_RE = re.compile(r"^\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*$")
@@ -59,6 +63,7 @@ MAX_TEXT = 200_000
 class Choice:
     value: str
     label: str
+    help: str = ""  # one line saying what the option means (a checklist measure's description)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ class Question:
     pattern: str = ""
     message: str = ""
     choices: tuple[Choice, ...] = ()
+    measure: str = ""  # a fact of this measure: asked only while the measure is ticked
+    checklist: str = ""  # the checklist question holding `measure` (set when the template loads)
+    spoken_max: int | None = None  # a checklist: how many ticked measures a spoken draft keeps
     source: str = field(default="", compare=False)  # file where it was defined
     line: int | None = field(default=None, compare=False)
 
@@ -91,6 +99,23 @@ class Question:
     @property
     def default_is_expression(self) -> bool:
         return isinstance(self.default, str) and ("{{" in self.default or "{%" in self.default)
+
+    @property
+    def is_checklist(self) -> bool:
+        return self.type == "checklist"
+
+    def tick_allows(self, answers: dict) -> bool:
+        """A measure's fact applies only while its measure is ticked in its checklist."""
+        if not self.checklist:
+            return True
+        ticked = answers.get(self.checklist)
+        return isinstance(ticked, (list, tuple)) and self.measure in ticked
+
+    def choice(self, value: str) -> Choice | None:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice
+        return None
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
@@ -266,6 +291,7 @@ _COERCERS = {
     "multichoice": _multichoice,
     "list": _list,
     "date": _date,
+    "checklist": _multichoice,
 }
 
 
@@ -301,22 +327,30 @@ def parse_question(spec: object, file: str, line: int | None, allow_child_keys: 
         return None, problems
     choices: list[Choice] = []
     raw_choices = spec.get("choices") or []
-    if kind in ("choice", "multichoice"):
+    if kind in ("choice", "multichoice", "checklist"):
         if not isinstance(raw_choices, list) or not raw_choices:
             problem("选择题需要 choices 选项列表。")
         else:
             for item in raw_choices:
                 if isinstance(item, dict) and "value" in item:
                     value = str(item["value"])
-                    choices.append(Choice(value, str(item.get("label", value))))
+                    for key in item:
+                        if key not in CHOICE_KEYS:
+                            hint = did_you_mean(str(key), CHOICE_KEYS)
+                            problem(f"选项 {value}：未知的设置“{key}”（可用 value、label、help）。{hint}"
+                                    .rstrip())
+                    choices.append(Choice(value, str(item.get("label", value)),
+                                          str(item.get("help") or "")))
                 elif isinstance(item, (str, int)) and not isinstance(item, bool):
                     choices.append(Choice(str(item), str(item)))
                 else:
                     problem("choices 中每一项应为文字，或含 value 与 label 的设置。")
     elif raw_choices:
-        problem("只有 choice、multichoice 类型可以设置 choices。")
+        problem("只有 choice、multichoice、checklist 类型可以设置 choices。")
+    if kind == "checklist" and len({c.value for c in choices}) != len(choices):
+        problem("做法清单中有重复的 value。每项做法的 value 必须各不相同。")
     numeric = {}
-    for key in ("min", "max", "min_length", "max_length", "min_items", "max_items"):
+    for key in ("min", "max", "min_length", "max_length", "min_items", "max_items", "spoken_max"):
         value = spec.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             problem(f"{key} 应为整数。")
@@ -330,7 +364,7 @@ def parse_question(spec: object, file: str, line: int | None, allow_child_keys: 
             problem(f"pattern 不是有效的正则表达式：{exc}。")
             pattern = ""
     texts = {}
-    for key in ("label", "help", "when", "group", "message"):
+    for key in ("label", "help", "when", "group", "message", "measure"):
         value = spec.get(key)
         if value is not None and not isinstance(value, str):
             problem(f"{key} 应为文字。")
@@ -340,6 +374,10 @@ def parse_question(spec: object, file: str, line: int | None, allow_child_keys: 
     if not isinstance(required, bool):
         problem("required 应为 true 或 false。")
         required = False
+    if numeric.get("spoken_max") is not None and kind != "checklist":
+        problem("只有 checklist（做法清单）可以设置 spoken_max。")
+    if texts["measure"] and kind == "checklist":
+        problem("做法清单本身不能设置 measure；measure 写在属于某项做法的事实问题上。")
     if problems:
         return None, problems
     question = Question(
@@ -355,6 +393,7 @@ def parse_question(spec: object, file: str, line: int | None, allow_child_keys: 
         pattern=str(pattern),
         message=texts["message"],
         choices=tuple(choices),
+        measure=texts["measure"],
         source=file,
         line=line,
         **numeric,

@@ -7,7 +7,6 @@ required fact, when the user allows it, renders as a visible 【待补充：标�
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import signal
 import threading
@@ -18,176 +17,35 @@ from functools import lru_cache
 import jinja2
 from jinja2.sandbox import SecurityError
 
+from drafter import helpers
 from drafter.document import Block as DocBlock
-from drafter.document import Document, Kind, cn_number, parse_outline, split_spans
+from drafter.document import Document, Kind, parse_outline, split_spans
 from drafter.errors import MissingFactsError, Problem, SandboxError, TemplateError
+from drafter.filters import (  # noqa: F401  (re-exported: the render API names them)
+    ESCAPE,
+    FILTERS,
+    GAP,
+    Missing,
+    Paragraphs,
+    Placeholder,
+    book,
+    cn_num,
+    finalize,
+    format_date,
+    join_cn,
+    paragraphs,
+    quote,
+    strip_end,
+    wan,
+)
+from drafter.filters import is_empty as _empty
 from drafter.sandbox import GuardedSandbox, memory_limit
 from drafter.templates import Template, folder_for
 
-# Internal markers are Unicode noncharacters, never text: private-use characters such as
-# U+E000 are real characters in Chinese offices (造字, GB18030 user-defined area).
-GAP = "\ufdd0"  # marks an empty optional fact; its sentence is dropped
-ESCAPE = "\ufdd1"  # keeps an answer that starts with # or @ from becoming markup
 MAX_OUTPUT = 2_000_000  # characters of markup a template may produce
 MAX_RANGE = 10_000
 RENDER_SECONDS = 10
 SENTENCE_RE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」）》】]*|$)")
-
-
-class Missing:
-    """An optional fact left empty: falsy, iterates as nothing, prints as a gap."""
-
-    def __init__(self, name: str = ""):
-        self.name = name
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __str__(self) -> str:
-        return GAP
-
-    def __iter__(self):
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Missing) or other is None or other == ""
-
-    def __hash__(self) -> int:
-        return 0
-
-
-class Placeholder:
-    """A required fact still missing in a forced render: visible and highlighted."""
-
-    def __init__(self, label: str):
-        self.label = label
-
-    def __str__(self) -> str:
-        return f"【待补充：{self.label}】"
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __iter__(self):
-        return iter((self,))
-
-    def __len__(self) -> int:
-        return 1
-
-
-def _empty(value: object) -> bool:
-    return value is None or isinstance(value, Missing) or value == "" or value == []
-
-
-def format_date(value: object) -> object:
-    """2024年5月8日: the date form 公文 uses, no leading zeros."""
-    if _empty(value) or isinstance(value, Placeholder):
-        return value
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return value
-
-
-def join_cn(items: object, last: str = "和", sep: str = "、") -> object:
-    """甲、乙和丙: joins a list the Chinese way, skipping empty items."""
-    if isinstance(items, (Missing, Placeholder)) or items is None:
-        return items if items is not None else Missing()
-    if isinstance(items, str):
-        return items
-    parts = [str(finalize(i)) for i in items if not _empty(i)]
-    parts = [p for p in parts if p and p != GAP]
-    if not parts:
-        return Missing()
-    if len(parts) == 1 or not last:
-        return sep.join(parts)
-    return sep.join(parts[:-1]) + last + parts[-1]
-
-
-def cn_num(value: object) -> object:
-    """3 → 三, for ordinal words (第三届); counts in prose stay Arabic."""
-    if _empty(value) or isinstance(value, Placeholder):
-        return value
-    try:
-        return cn_number(int(value))
-    except (TypeError, ValueError):
-        return value
-
-
-def quote(value: object) -> object:
-    """“名称”: Chinese double quotes around a named activity or slogan."""
-    if _empty(value) or isinstance(value, Placeholder):
-        return value
-    text = str(value).strip().strip("“”\"")
-    return f"“{text}”"
-
-
-def book(value: object) -> object:
-    """《名称》: title marks around a document, book or periodical."""
-    if _empty(value) or isinstance(value, Placeholder):
-        return value
-    text = str(value).strip().strip("《》")
-    return f"《{text}》"
-
-
-def strip_end(value: object) -> object:
-    """Drop a trailing 。；， from an answer woven mid-sentence."""
-    if _empty(value) or isinstance(value, Placeholder):
-        return value
-    return str(value).rstrip("。；，！？;,.!? ")
-
-
-def wan(value: object) -> object:
-    """126000 → 12.6万: how large counts read in Chinese prose; small numbers stay as they are."""
-    if _empty(value) or isinstance(value, Placeholder) or isinstance(value, bool):
-        return value
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return value
-    if abs(number) < 10_000:
-        return str(number)
-    unit, divisor = ("亿", 100_000_000) if abs(number) >= 100_000_000 else ("万", 10_000)
-    text = f"{number / divisor:.2f}".rstrip("0").rstrip(".")
-    return text + unit
-
-
-class Paragraphs(str):
-    """An answer whose line breaks are meant as paragraph breaks (see the `paragraphs` filter)."""
-
-
-def paragraphs(value: object) -> object:
-    """Keep a multi-paragraph answer's paragraphs: place it on a line of its own in the outline."""
-    if _empty(value) or isinstance(value, Placeholder):
-        return value
-    return Paragraphs(str(value))
-
-
-def finalize(value: object) -> object:
-    """How every {{ value }} is printed: dates in Chinese, gaps for nothing."""
-    if value is None or isinstance(value, jinja2.Undefined):
-        return GAP
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return format_date(value)
-    if isinstance(value, (list, tuple)):
-        return join_cn(value)
-    if isinstance(value, Paragraphs):
-        # splitlines: U+2028, U+0085 … break lines in the outline markup just as \n does.
-        lines = [line.strip() for line in value.splitlines()]
-        return "\n\n".join(ESCAPE + line if line[:1] in ("#", "@") else line
-                           for line in lines if line)
-    if isinstance(value, str):
-        text = "".join(value.splitlines())  # no answer may start a markup line of its own
-        if text[:1] in ("#", "@"):
-            text = ESCAPE + text
-        return text
-    return value
 
 
 class TemplateLoader(jinja2.BaseLoader):
@@ -251,11 +109,9 @@ def make_environment(template: Template) -> jinja2.Environment:
         auto_reload=False,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(
-        date_cn=format_date, join_cn=join_cn, cn_num=cn_num, quote=quote, book=book,
-        strip_end=strip_end, wan=wan, paragraphs=paragraphs,
-    )
+    env.filters.update(FILTERS)
     env.globals.update(range=_safe_range, cn_num=cn_num, join_cn=join_cn, date_cn=format_date)
+    env.globals.update(helpers.globals_for(template))
     return env
 
 
@@ -284,6 +140,8 @@ def build_context(template: Template, answers: dict, allow_missing: bool) -> dic
         context[question.name] = _without_markers(value)
     if missing:
         raise MissingFactsError(missing)
+    for name, value in helpers.derive(context).items():
+        context.setdefault(name, value)  # an answer of the same name wins
     return context
 
 

@@ -24,6 +24,7 @@ from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.parser import Parser
 
 from drafter.errors import SandboxError, TemplateError
+from drafter.helpers import check_outline
 from drafter.questions import did_you_mean
 from drafter.templates import (
     META_FILE,
@@ -614,6 +615,9 @@ def check_loaded(template: Template, problems: list | None = None) -> list[Templ
         if not loading_failed:
             _undeclared_findings(outline, asked, defined, template, found)
         used |= {use[0] for use in outline.uses}
+        helper_findings, helper_uses = check_outline(template, outline.files)
+        found += helper_findings
+        used |= helper_uses
         if not loading_failed and outline.complete:
             for question in template.questions:
                 if question.name not in used and question.name not in IMPLICIT_USES:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from drafter.checklists import link_measures
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
 from drafter.questions import Question, did_you_mean, parse_question
 from drafter.userdirs import user_dir
@@ -494,6 +495,8 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
             continue
         names.add(question.name)
         questions.append(question)
+    questions, link_problems = link_measures(questions)
+    problems.extend(_tagged(p, "question") for p in link_problems)
     has_outline = (folder / OUTLINE_FILE).is_file()
     if not has_outline and parent is None and not (parent_id and isinstance(parent_id, str)):
         problems.append(_problem("outline", f"缺少提纲文件 {OUTLINE_FILE}。", folder))

@@ -49,9 +49,18 @@ def register(sub) -> None:
     fix.add_argument("--fix", action="store_true",
                      help="把把握较大（可信度高）的问题自动改好，另存为“原名.fixed.扩展名”")
     fix.add_argument("--in-place", action="store_true", help="自动修正后直接覆盖原文件（慎用）")
-    p.add_argument("-o", "--output", metavar="输出文件", help="与 --fix 一起使用：修正稿的文件名（仅限一个文件）")
+    fix.add_argument("--review", action="store_true",
+                     help="仅 .docx：把不低于 --min-confidence 的每处问题写成 Word 批注，有明确改法的同时写成"
+                          "修订（可逐条接受或拒绝），另存为“原名.review.docx”")
+    p.add_argument("-o", "--output", metavar="输出文件",
+                   help="与 --fix 或 --review 一起使用：另存文件的文件名（仅限一个文件）")
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的修正稿")
     p.add_argument("--rules", action="append", metavar="规则", help="另外使用的规则文件或文件夹（YAML），可多次使用")
+    p.add_argument("--layout", action="store_true",
+                   help="不校对文字，改为检查 .docx 的版式：页面、字体（按 Word 实际显示的中文字体）、字号、"
+                        "行距、缩进、标题对齐、页码是否符合 --style 指定的版式")
+    p.add_argument("--style", metavar="版式",
+                   help="与 --layout 一起使用：版式名称或版式 YAML 文件（默认 gongwen，即党政机关公文格式）")
     p.set_defaults(func=run)
 
 
@@ -59,12 +68,22 @@ def run(args) -> int:
     from drafter.check.rules import load_rules
     from drafter.errors import UserError
 
-    fixing = args.fix or args.in_place
-    if args.output and not args.fix:
-        raise UserError("-o 只能与 --fix 一起使用，例如：drafter check 材料.docx --fix -o 改好的.docx。")
+    if args.layout:
+        if args.fix or args.in_place or args.review or args.output:
+            raise UserError("--layout 只检查版式，不能与 --fix、--in-place、--review 或 -o 同时使用。")
+        return _run_layout(args)
+    if args.style:
+        raise UserError("--style 只与 --layout 一起使用，例如：drafter check --layout 材料.docx --style gongwen。")
+    fixing = args.fix or args.in_place or args.review
+    if args.output and not (args.fix or args.review):
+        raise UserError("-o 只能与 --fix 或 --review 一起使用，例如：drafter check 材料.docx --fix -o 改好的.docx。")
     if args.output and len(args.files) > 1:
         raise UserError("同时检查多个文件时不能用 -o 指定修正稿的文件名；"
                         "去掉 -o，修正稿会按“原名.fixed.扩展名”分别保存。")
+    texts = [name for name in args.files if not name.lower().endswith(".docx")]
+    if args.review and texts:
+        raise UserError(f"{texts[0]} 不是 Word 文档：--review 把问题写成 Word 的修订和批注，只适用于 .docx。"
+                        "纯文本请用 --fix。")
     if fixing and "-" in args.files:
         raise UserError("从标准输入读取时不能自动修正。请先存为文件再加 --fix。")
     rules = tuple(args.rules or ())
@@ -130,6 +149,8 @@ def _write_fixed(source, findings, args) -> tuple[frozenset[int], list[str]]:
     from drafter.check.source import fix_source
     from drafter.output import atomic_write, check_target
 
+    if args.review:
+        return _write_review(source, findings, args)
     if not any(f.fixable for f in findings):
         return frozenset(), ["没有可以自动修正的问题，未生成修正稿。"]
     if args.in_place:
@@ -145,9 +166,59 @@ def _write_fixed(source, findings, args) -> tuple[frozenset[int], list[str]]:
         return frozenset(), notes + ["没有可以自动修正的问题，未生成修正稿。"]
     atomic_write(target, lambda stream: stream.write(result.data), force=force)
     what = "已修正原文件" if args.in_place else "已生成修正稿"
-    messages = [f"{what}：{target}（自动修正 {len(result.applied)} 处）。"]
+    how = "修订，附批注说明理由；可在 Word“审阅”中逐条接受或拒绝" if source.kind == "docx" else "自动修正"
+    messages = [f"{what}：{target}（{how} {len(result.applied)} 处）。"]
     messages += [f"未能自动修正 {f.location}“{f.text}”：{why}。" for f, why in result.skipped]
     return frozenset(id(f) for f in result.applied), messages
+
+
+def _write_review(source, findings, args) -> tuple[frozenset[int], list[str]]:
+    """--review: every finding shown as a comment, each concrete change as a tracked revision."""
+    from pathlib import Path
+
+    from drafter.check.model import at_least
+    from drafter.check.revisions import tracked_copy
+    from drafter.check.source import open_docx
+    from drafter.output import atomic_write, check_target
+
+    shown = [f for f in findings if at_least(f.confidence, args.min_confidence)]
+    if not shown:
+        return frozenset(), ["没有需要批注的问题，未生成审阅稿。"]
+    target = Path(args.output) if args.output else source.path.with_name(
+        f"{source.path.stem}.review{source.path.suffix}")
+    check_target(target, args.force)
+    result = tracked_copy(open_docx(source.path), [f for f in shown if f.fix is not None], shown)
+    atomic_write(target, lambda stream: stream.write(result.data), force=args.force)
+    messages = [f"已生成审阅稿：{target}（修订 {len(result.revised)} 处，批注 {len(result.commented)} 条；"
+                "可在 Word“审阅”中逐条接受或拒绝）。"]
+    messages += [f"未能写成修订 {f.location}“{f.text}”：{why}（已加批注）。" for f, why in result.skipped]
+    return frozenset(id(f) for f in result.revised), messages
+
+
+def _run_layout(args) -> int:
+    """--layout: each file's effective layout against the style profile."""
+    from drafter.check.layout import check_layout, format_layout, layout_json
+    from drafter.errors import UserError
+    from drafter.styles import load_profile
+
+    profile = load_profile(args.style or "gongwen")
+    status, results = 0, []
+    for name in args.files:
+        try:
+            deviations = check_layout(name, profile)
+        except UserError as exc:
+            print(f"错误：{exc.message}", file=sys.stderr)
+            status = 2
+            continue
+        if deviations and status == 0:
+            status = 1
+        results.append((name, deviations))
+        if args.format == "text":
+            print(format_layout(name, deviations, profile))
+            print()
+    if args.format == "json":
+        print(layout_json(results))
+    return status
 
 
 def _print_json(results: list[_Outcome], min_confidence: str, fixing: bool) -> None:
