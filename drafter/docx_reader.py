@@ -388,7 +388,7 @@ def _simple_rows(table) -> tuple[tuple[str, ...], ...] | None:
             cells.append("\n".join(t for t in texts if t))
         rows.append(tuple(cells))
     widths = {len(row) for row in rows}
-    return tuple(rows) if len(widths) == 1 else None
+    return tuple(rows) if len(widths) <= 1 else None  # no rows at all: an empty table
 
 
 _DROPPED = {
