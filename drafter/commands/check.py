@@ -7,9 +7,6 @@ import argparse
 import sys
 from dataclasses import dataclass
 
-YEAR_SOURCES = {"参数": "按 --year 指定", "日期": "取自落款日期", "标题": "取自标题",
-                "当前年份": "文中未注明年份，按当年"}
-
 
 def _year(value: str) -> int:
     if not value.isdigit() or not 1949 <= int(value) <= 2100:
@@ -17,18 +14,33 @@ def _year(value: str) -> int:
     return int(value)
 
 
+def _date(value: str):
+    from drafter.check.dates import parse_date
+
+    found = parse_date(value)
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"日期应写成 2021-10-02（也可以是 2021/10/02、2021年10月2日），而不是“{value}”")
+    return found
+
+
 def register(sub) -> None:
     p = sub.add_parser(
         "check",
-        help="校对文稿：繁简转换错误、过时提法、标点和标题序号",
-        description="检查 .docx、.txt、.md 文稿中繁简来回转换造成的错词（把“服务”“基础”“发展”换成了别的词）、"
-                    "按文稿年份已经过时的提法、标点和排版问题、不连续的标题序号。"
+        help="校对文稿：疑似同义词替换（“伪原创”“降重”工具）造成的错词、过时提法、标点和标题序号",
+        description="检查 .docx、.txt、.md 文稿中疑似同义词替换（“伪原创”“降重”工具）造成的错词"
+                    "（把“服务”“基础”“发展”换成了“效劳”“根底”“开展”）、按文稿日期已经过时的提法、"
+                    "标点和排版问题、不连续的标题序号。"
                     "退出状态：0 未发现问题，1 发现可信度不低于 --min-confidence 的问题，2 用法或文件有误。",
         epilog="示例：drafter check 经验交流材料.docx；drafter check 材料.txt --fix",
     )
     p.add_argument("files", nargs="+", metavar="文件", help=".docx、.txt 或 .md 文件，可以多个；“-”表示标准输入")
-    p.add_argument("--year", type=_year, metavar="年份",
-                   help="文稿年份，用于判断提法是否过时（默认取文中落款日期或标题中的年份，都没有则取当年）")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date, metavar="日期",
+                      help="文稿日期，如 2021-10-02，用于判断提法是否过时（默认取文中落款日期、"
+                           "发布时间或标题中的日期，都没有则取今天）")
+    when.add_argument("--year", type=_year, metavar="年份",
+                      help="只知道文稿年份时用它代替 --date；恰在提法改变的那一年只作低可信度提示")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="输出格式：text 便于阅读（默认），json 便于脚本处理")
     p.add_argument("--min-confidence", choices=("high", "medium", "low"), default="medium",
@@ -101,17 +113,19 @@ class _Outcome:
     findings: list
     fixed: frozenset[int]
     remaining: list
+    date: object = None  # the DocDate the formulations were checked against
 
 
 def _check_one(name: str, args, rules: tuple[str, ...], fixing: bool) -> _Outcome:
-    from drafter.check.engine import check_text, resolve_year
+    from drafter.check.dates import resolve_date
+    from drafter.check.engine import check_text
     from drafter.check.model import at_least
-    from drafter.check.report import format_text
+    from drafter.check.report import date_note, format_text
     from drafter.check.source import load_source
 
     source = load_source(name)
-    year, origin = resolve_year(source.text, args.year)
-    findings = check_text(source.text, year, rules=rules)
+    date = resolve_date(source.text, args.year, args.date)
+    findings = check_text(source.text, date=date, rules=rules)
     fixed: frozenset[int] = frozenset()
     messages = list(source.notes)
     if fixing:
@@ -119,16 +133,15 @@ def _check_one(name: str, args, rules: tuple[str, ...], fixing: bool) -> _Outcom
         messages += more
     remaining = [f for f in findings
                  if id(f) not in fixed and at_least(f.confidence, args.min_confidence)]
-    year_note = f"提法按 {year} 年核对（{YEAR_SOURCES[origin]}）"
     if args.format == "text":
-        print(format_text(source.label, findings, args.min_confidence, year_note, fixed))
+        print(format_text(source.label, findings, args.min_confidence, date_note(date), fixed))
         for message in messages:
             print(message)
         print()
     else:
         for message in messages:
             print(message, file=sys.stderr)
-    return _Outcome(source.label, findings, fixed, remaining)
+    return _Outcome(source.label, findings, fixed, remaining, date)
 
 
 def _write_fixed(source, findings, args) -> tuple[frozenset[int], list[str]]:
@@ -212,5 +225,5 @@ def _run_layout(args) -> int:
 def _print_json(results: list[_Outcome], min_confidence: str, fixing: bool) -> None:
     from drafter.check.report import format_json
 
-    print(format_json([(o.label, o.findings, o.fixed if fixing else None) for o in results],
-                      min_confidence))
+    print(format_json([(o.label, o.findings, o.fixed if fixing else None, o.date)
+                       for o in results], min_confidence))
