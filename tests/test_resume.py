@@ -122,11 +122,17 @@ def test_discard(template):
     assert not path.exists()
 
 
-def test_a_resume_file_of_another_template_is_not_offered(template):
-    """Issue 16.9: it used to be offered without a word, its answers poured into this one."""
+def resume_of_another_template(template) -> Path:
+    """A resume file in this template's place, written for the kexie template."""
     path = resume.resume_path(template.id)
     path.parent.mkdir(parents=True)
     path.write_text("template: kexie\nanswers:\n  org_full_name: 别的单位\n", encoding="utf-8")
+    return path
+
+
+def test_a_resume_file_of_another_template_is_not_offered(template):
+    """Issue 16.9: it used to be offered without a word, its answers poured into this one."""
+    path = resume_of_another_template(template)
     saved = resume.load(template)
     assert saved.values == {}
     assert saved.notice.startswith(f"断点文件 {path} 是模板“kexie”的问卷，不属于模板“interview-test”，"
@@ -151,9 +157,7 @@ def test_a_resume_file_of_another_template_version_is_offered_with_a_caution(tem
 def test_the_session_says_why_a_resume_file_is_not_offered(template):
     from drafter.session import InterviewSession
 
-    path = resume.resume_path(template.id)
-    path.parent.mkdir(parents=True)
-    path.write_text("template: kexie\nanswers:\n  org_full_name: 别的单位\n", encoding="utf-8")
+    resume_of_another_template(template)
     session = InterviewSession.open(template)
     assert session.saved is None
     assert any("不属于模板“interview-test”" in note.text for note in session.take_notes())

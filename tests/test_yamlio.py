@@ -3,6 +3,7 @@
 import textwrap
 
 import pytest
+from template_helpers import write_template
 
 from drafter.answers import parse_answers
 from drafter.errors import AnswersError
@@ -42,20 +43,15 @@ def test_keys_that_differ_only_in_how_they_are_written_are_the_same_key():
 
 
 def test_a_duplicate_key_in_a_template_is_a_check_finding(tmp_path):
-    folder = tmp_path / "tpl"
-    folder.mkdir()
-    (folder / "template.yaml").write_text("id: tpl\ntitle: 测试\ntitle: 另一个名称\n",
-                                          encoding="utf-8")
-    (folder / "questions.yaml").write_text(textwrap.dedent("""\
+    folder = write_template(tmp_path, meta="title: 另一个名称\n", questions=textwrap.dedent("""\
         questions:
           - name: org
             label: 单位名称
             label: 单位全称
-        """), encoding="utf-8")
-    (folder / "outline.j2").write_text("# {{ org }}\n\n{{ org }}。\n", encoding="utf-8")
+        """))
     findings = [(p.file.rsplit("/", 1)[-1], p.line, p.code, p.message) for p in
                 check_template(folder)]
-    assert ("template.yaml", 3, "yaml", "“title”写了两次：第 2 行和第 3 行。"
+    assert ("template.yaml", 4, "yaml", "“title”写了两次：第 2 行和第 4 行。"
             "同一层里每个键只能出现一次，请删去或合并其中一处。") in findings
     assert ("questions.yaml", 4, "yaml", "“label”写了两次：第 3 行和第 4 行。"
             "同一层里每个键只能出现一次，请删去或合并其中一处。") in findings
