@@ -10,7 +10,7 @@ from drafter.answers import AnswersFile, read_answers, validate_answers
 from drafter.document import Document
 from drafter.helpers import answer_warnings
 from drafter.measure import Measure, measure
-from drafter.output import atomic_write, check_target
+from drafter.output import atomic_write, check_target, fit_name
 from drafter.render import render_document, render_output_name
 from drafter.templates import Template, load_template
 
@@ -97,7 +97,7 @@ def default_output(draft: Draft, fmt: str, out_dir: Path | None = None) -> Path:
     name = render_output_name(draft.template, draft.answers)
     from drafter.writers import get
 
-    return (out_dir or Path.cwd()) / f"{name}{get(fmt).suffixes[0]}"
+    return (out_dir or Path.cwd()) / fit_name(name, get(fmt).suffixes[0])
 
 
 def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool = False,

@@ -313,6 +313,10 @@ def _compiled_output_pattern(env: jinja2.Environment, pattern: str) -> jinja2.Te
     return compiled[pattern]
 
 
+def _name_value(value: object) -> object:
+    return "" if value is None or value == [] else value
+
+
 def guarded_output_name(template: Template, env: jinja2.Environment, context: dict) -> str:
     """The output pattern rendered under the outline's bounds; any failure is a TemplateError
     at the `output:` line."""
@@ -334,7 +338,8 @@ def render_output_name(template: Template, answers: dict, env: jinja2.Environmen
                        ) -> str:
     """The output file name from the template's pattern, safe for any file system."""
     env = env or make_environment(template)
-    context = {q.name: answers.get(q.name) or "" for q in template.questions}
+    # An unanswered question is empty in the name; an answer 0 or False is kept.
+    context = {q.name: _name_value(answers.get(q.name)) for q in template.questions}
     context.setdefault("title", template.title)
     name = guarded_output_name(template, env, context)
     name = name.replace(GAP, "")
