@@ -189,6 +189,23 @@ def test_ctrl_d_in_a_choice_list_keeps_answers(term, tmp_path):
     assert saved_answers(resume_file(tmp_path))["has_station"] is False
 
 
+def test_an_unwritable_state_folder_is_not_reported_as_nothing_answered(tmp_path):
+    """Issue 16.9: answers given but not saved must not be called "尚未回答任何问题"."""
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the state folder should be", encoding="utf-8")
+    t = Terminal([str(TEMPLATE), "-o", "材料.txt"], cwd=tmp_path, state_dir=blocker)
+    try:
+        t.answer("材料年份", CTRL_U + "2023" + ENTER)
+        t.answer("单位全称", CTRL_C)
+        assert t.finish() == 130
+        screen = t.screen.replace("\n", "")
+        assert "尚未回答任何问题" not in screen
+        assert "已回答 1 题，但断点文件夹" in screen and "无法写入，这些回答没能保存" in screen
+        assert "DRAFTER_STATE_DIR" in screen
+    finally:
+        t.close()
+
+
 def test_closed_terminal_keeps_answers(term, tmp_path):
     t = term()
     t.answer("材料年份", ENTER)
