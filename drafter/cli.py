@@ -16,7 +16,7 @@ from drafter import __version__
 COMMANDS = (
     ("new", "在终端逐题回答，生成文稿并保存答案（可续答、可沿用去年的答案）"),
     ("render", "根据答案文件生成文稿，可批量、并行"),
-    ("check", "校对文稿：繁简转换错词、过时提法、标点和标题序号"),
+    ("check", "校对文稿：疑似同义词替换（“伪原创”“降重”工具）造成的错词、过时提法、标点和标题序号"),
     ("format", "把已有的文字排成公文版式"),
     ("preview", "用 LibreOffice 把文稿转成 PDF（和第 1 页 PNG）预览"),
     ("templates", "查看、新建、检查模板（list / show / new / check）"),

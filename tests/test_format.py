@@ -199,7 +199,7 @@ def test_format_markdown_to_stdout_and_existing_output(capsys, tmp_path):
     assert code == 2 and "已存在，未做任何改动" in err and out.read_text("utf-8") == "旧稿"
 
 
-def test_format_reads_gbk_and_refuses_docx(capsys, tmp_path):
+def test_format_reads_gbk_and_refuses_a_damaged_docx(capsys, tmp_path):
     source = tmp_path / "gbk.txt"
     source.write_bytes("标题\n\n一、第一部分\n正文。\n".encode("gbk"))
     code, stdout, err = run(capsys, "format", source, "-o", tmp_path / "out.txt")
@@ -209,7 +209,8 @@ def test_format_reads_gbk_and_refuses_docx(capsys, tmp_path):
     word = tmp_path / "a.docx"
     word.write_bytes(b"PK")
     code, _, err = run(capsys, "format", word, "-o", tmp_path / "b.docx")
-    assert code == 2 and "另存为”纯文本" in err
+    assert code == 2 and f"无法读取 {word}：文件已损坏或不是 Word 文档（.docx）" in err
+    assert not (tmp_path / "b.docx").exists()
 
 
 def test_format_missing_or_empty_input(capsys, tmp_path):
@@ -242,5 +243,5 @@ def test_format_runs_the_checker(capsys, tmp_path):
     out = tmp_path / "a.md"
     code, stdout, _ = run(capsys, "format", source, "-o", out)
     assert code == 0
-    assert f"校对：发现 1 处问题（转换错误 1），请运行 drafter check {out} 查看详情" in stdout
+    assert f"校对：发现 1 处问题（错词 1），请运行 drafter check {out} 查看详情" in stdout
     assert "我们积极效劳群众。" in out.read_text("utf-8")  # the text is laid out, not rewritten

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from drafter.docx_text import child_text
 from drafter.writers.wordxml import R_NS, W_NS, quoteattr
 from drafter.writers.wordxml import W_DECLARATIONS as _W
 
@@ -351,3 +352,137 @@ def package_skeleton(fonts: Iterable[tuple[str, str, bool]], latin_language: str
         for name, text in parts.items():
             archive.writestr(name, text.encode("utf-8"))
     return buffer.getvalue()
+
+
+# ------------------------------------------------------ revisions and comments
+#
+# Word's 修订 (tracked changes) and 批注 (comments), for proofreading someone's
+# document: deleted text moves into w:del (as w:delText), new text sits in w:ins,
+# both stamped with author and date, so the reader accepts or rejects each one.
+# These helpers work on runs that are whole: split_run first cuts a run where a
+# change begins or ends, copying its formatting to every piece.
+
+# Run children a tracked deletion may hold; anything else (pictures, fields, breaks) stays.
+DELETABLE = {qn(f"w:{tag}") for tag in ("rPr", "t", "tab", "ptab", "noBreakHyphen")}
+
+
+def split_run(run, cuts: Iterable[int]) -> list:
+    """Cut a w:r at character offsets (within its text) into runs that look the same.
+
+    Each piece gets a copy of the run's properties. A zero-width child (a line
+    break, a picture, a field character) that sits exactly at a cut becomes a
+    piece of its own, so a change beside it never swallows it. Returns the
+    pieces, which replace the run in its parent.
+    """
+    import copy
+
+    cuts = sorted(set(cuts))
+    properties = run.find(qn("w:rPr"))
+    atoms: list[tuple[object, int, int]] = []  # (child, start, length)
+    offset = 0
+    for child in list(run):
+        if child is properties:
+            continue
+        length = len(child_text(child))
+        inner = [c - offset for c in cuts if offset < c < offset + length]
+        if child.tag == qn("w:t") and inner:
+            text = child.text or ""
+            bounds = [0, *inner, len(text)]
+            for a, b in zip(bounds, bounds[1:], strict=False):
+                part = OxmlElement("w:t")
+                part.set(qn("xml:space"), "preserve")
+                part.text = text[a:b]
+                atoms.append((part, offset + a, b - a))
+        else:
+            atoms.append((child, offset, length))
+        offset += length
+
+    def key(atom: tuple[object, int, int]) -> tuple:
+        _, start, length = atom
+        if length == 0 and start in cuts:
+            return ("edge", start)
+        return ("text", sum(1 for c in cuts if c <= start))
+
+    groups: list[list[object]] = []
+    last = None
+    for atom in atoms:
+        if not groups or key(atom) != last:
+            groups.append([])
+            last = key(atom)
+        groups[-1].append(atom[0])
+    if len(groups) <= 1:
+        return [run]
+    pieces = []
+    for children in groups:
+        piece = OxmlElement("w:r")
+        for name, value in run.attrib.items():
+            piece.set(name, value)
+        if properties is not None:
+            piece.append(copy.deepcopy(properties))
+        for child in children:
+            piece.append(child)
+        pieces.append(piece)
+    for piece in pieces:
+        run.addprevious(piece)
+    run.getparent().remove(run)
+    return pieces
+
+
+def _stamp(element, revision_id: int, author: str, date: str) -> None:
+    element.set(qn("w:id"), str(revision_id))
+    element.set(qn("w:author"), author)
+    element.set(qn("w:date"), date)
+
+
+def track_deletion(runs: list, revision_id: int, author: str, date: str):
+    """Wrap consecutive sibling runs in w:del: their text shows struck through until accepted."""
+    deletion = OxmlElement("w:del")
+    _stamp(deletion, revision_id, author, date)
+    runs[0].addprevious(deletion)
+    for run in runs:
+        for child in run:
+            if child.tag == qn("w:t"):
+                child.tag = qn("w:delText")
+            elif child.tag == qn("w:instrText"):
+                child.tag = qn("w:delInstrText")
+        deletion.append(run)
+    return deletion
+
+
+def track_insertion(after, text: str, properties, revision_id: int, author: str, date: str):
+    """A w:ins holding one run of `text` (formatted like `properties`, a w:rPr), after `after`."""
+    import copy
+
+    insertion = OxmlElement("w:ins")
+    _stamp(insertion, revision_id, author, date)
+    run = OxmlElement("w:r")
+    if properties is not None:
+        run.append(copy.deepcopy(properties))
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    insertion.append(run)
+    after.addnext(insertion)
+    return insertion
+
+
+def mark_comment(first, last, comment_id: int) -> None:
+    """Anchor comment `comment_id` on the content from `first` to `last` (siblings or not):
+    w:commentRangeStart before, w:commentRangeEnd and the reference mark after."""
+    start = OxmlElement("w:commentRangeStart")
+    start.set(qn("w:id"), str(comment_id))
+    first.addprevious(start)
+    end = OxmlElement("w:commentRangeEnd")
+    end.set(qn("w:id"), str(comment_id))
+    last.addnext(end)
+    reference = OxmlElement("w:r")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "CommentReference")
+    properties = OxmlElement("w:rPr")
+    properties.append(style)
+    reference.append(properties)
+    mark = OxmlElement("w:commentReference")
+    mark.set(qn("w:id"), str(comment_id))
+    reference.append(mark)
+    end.addnext(reference)

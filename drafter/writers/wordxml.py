@@ -88,6 +88,38 @@ def paragraphs_xml(paragraphs: Iterable[tuple[str | None, Sequence[Run]]],
     return "".join(parts)
 
 
+def table_xml(rows: Sequence[Sequence[str]], style_id: str | None, width_twips: int,
+              paragraph_open: str = "<w:p>") -> str:
+    """A simple table (a grid of text cells, thin borders, equal columns) for text read from Word.
+
+    Cell paragraphs take the body style without its first-line indent, left aligned:
+    the one place a draft carries direct paragraph formatting. `text` must be XML-safe.
+    """
+    columns = max((len(row) for row in rows), default=1) or 1
+    column = width_twips // columns
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    style = f"<w:pStyle w:val={quoteattr(style_id)}/>" if style_id else ""
+    cell_ppr = f'<w:pPr>{style}<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr>'
+    parts = [paragraph_open.replace("<w:p", "<w:tbl", 1),
+             f'<w:tblPr><w:tblW w:w="{column * columns}" w:type="dxa"/><w:tblBorders>{borders}'
+             '</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
+             f'<w:gridCol w:w="{column}"/>' * columns, "</w:tblGrid>"]
+    for row in rows:
+        parts.append("<w:tr>")
+        for cell in row:
+            parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr>')
+            for line in cell.split("\n"):
+                parts.append(f"<w:p>{cell_ppr}")
+                if line:
+                    parts.append(f"<w:r>{_run_content(line)}</w:r>")
+                parts.append("</w:p>")
+            parts.append("</w:tc>")
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
 def core_properties_xml(*, title: str, author: str, subject: str, keywords: str,
                         language: str, created: str) -> str:
     """docProps/core.xml (文件 ▸ 属性). `created` is a UTC time as 2024-05-08T09:30:00Z.
