@@ -15,10 +15,12 @@ from drafter import __version__
 # name, one-line summary: the overview `drafter --help` prints without loading any command.
 COMMANDS = (
     ("new", "在终端逐题回答，生成文稿并保存答案（可续答、可沿用去年的答案）"),
+    ("serve", "在浏览器中填写问卷，实时预览，下载 Word 文档（本机网页，不用命令行）"),
     ("render", "根据答案文件生成文稿，可批量、并行"),
-    ("check", "校对文稿：繁简转换错词、过时提法、标点和标题序号"),
+    ("check", "校对文稿：疑似同义词替换（“伪原创”“降重”工具）造成的错词、过时提法、标点和标题序号"),
     ("format", "把已有的文字排成公文版式"),
     ("preview", "用 LibreOffice 把文稿转成 PDF（和第 1 页 PNG）预览"),
+    ("fonts", "查看、安装或删除公文字体的替代设置（供本机 LibreOffice 使用）"),
     ("templates", "查看、新建、检查模板（list / show / new / check）"),
 )
 DESCRIPTION = "从提纲模板起草公文格式的讲话稿、经验交流材料。"

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     PARAGRAPH = "paragraph"
     SIGNATURE = "signature"
     DATE = "date"
+    TABLE = "table"  # a simple table read from a Word document; cells in `rows`
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,12 @@ class Block:
     level: int = 0
     closing: bool = False
     line: int = 0  # line in the source markup, for messages
+    rows: tuple[tuple[str, ...], ...] = ()  # TABLE only: cell texts, row by row
 
     @property
     def text(self) -> str:
+        if self.kind is Kind.TABLE:
+            return "\t".join(cell.replace("\n", "\t") for row in self.rows for cell in row)
         return "".join(s.text for s in self.spans)
 
 

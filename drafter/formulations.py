@@ -10,7 +10,7 @@ on that date and why. Dates live only here, so the two can never disagree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -56,6 +56,8 @@ class Formulations:
     events: dict[str, Event]
     wordings: dict[str, tuple[Wording, ...]]  # key -> successive wordings, oldest first
     literal: frozenset[str]  # keys whose outdated wordings are wrong wherever they appear
+    # how sure the checker is that an outdated wording of a literal key is wrong (default medium)
+    confidence: dict[str, str] = field(default_factory=dict, compare=False)
 
     def current(self, key: str, on: dt.date) -> str | None:
         """The wording of `key` in force on `on`, or None if we know none for that date."""
@@ -67,18 +69,47 @@ class Formulations:
                 return wording.text
         return None
 
+    def ended_by(self, wording: Wording) -> Event | None:
+        """The event after which `wording` is no longer current: its own `until`, else the
+        start of the wording that followed it; None while nothing has replaced it."""
+        if wording.until is not None:
+            return wording.until
+        sequence = self.wordings[wording.key]
+        index = sequence.index(wording)
+        later = sequence[index + 1] if index + 1 < len(sequence) else None
+        return later.since if later is not None else None
+
     def outdated(self, on: dt.date) -> list[Outdated]:
         """Every wording that was current once but is not on `on`."""
         found = []
         for key, sequence in self.wordings.items():
             now = self.current(key, on)
-            for index, wording in enumerate(sequence):
-                later = sequence[index + 1] if index + 1 < len(sequence) else None
-                if wording.until is not None and wording.until.date < on:
-                    found.append(Outdated(wording, now, wording.until))
-                elif later is not None and later.since is not None and later.since.date <= on:
-                    found.append(Outdated(wording, now, later.since))
+            for wording in sequence:
+                end = self.ended_by(wording)
+                if end is None:
+                    continue
+                if wording.until is not None and end.date < on or (
+                        wording.until is None and end.date <= on):
+                    found.append(Outdated(wording, now, end))
         return found
+
+    def plain(self) -> dict:
+        """The data as plain values (for drafter's marshal cache); from_plain rebuilds it."""
+        return {
+            "events": {k: (e.date.toordinal(), e.source) for k, e in self.events.items()},
+            "wordings": {k: [(w.text, w.since and w.since.key, w.until and w.until.key)
+                             for w in seq] for k, seq in self.wordings.items()},
+            "literal": {k: self.confidence.get(k, "medium") for k in sorted(self.literal)},
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict) -> Formulations:
+        events = {k: Event(k, dt.date.fromordinal(o), s) for k, (o, s) in plain["events"].items()}
+        wordings = {k: tuple(Wording(k, text, events.get(since), events.get(until))
+                             for text, since, until in seq)
+                    for k, seq in plain["wordings"].items()}
+        literal = dict(plain["literal"])
+        return cls(events, wordings, frozenset(literal), literal)
 
 
 class FormulationsError(ValueError):
@@ -111,7 +142,11 @@ def load(path: Path = DATA_FILE) -> Formulations:
         if starts != sorted(starts):
             raise FormulationsError(f"{path}: wordings of {key} are not in date order")
         wordings[key] = items
-    literal = frozenset(data.get("literal") or ())
+    raw_literal = data.get("literal") or ()
+    literal = frozenset(raw_literal)
     if not literal <= set(wordings):
         raise FormulationsError(f"{path}: literal names unknown keys {sorted(literal - set(wordings))}")
-    return Formulations(events, wordings, literal)
+    confidence = dict(raw_literal) if isinstance(raw_literal, dict) else {}
+    if not set(confidence.values()) <= {"high", "medium", "low"}:
+        raise FormulationsError(f"{path}: literal confidences must be high, medium or low")
+    return Formulations(events, wordings, literal, confidence)

@@ -36,7 +36,7 @@ _NUMBERED = (
 )
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RIGHT_ALIGNED = re.compile(r'^<p\s+align="?right"?\s*>(.*)</p>$', re.IGNORECASE)
-_DATE = re.compile(
+DATE_LINE = re.compile(
     r"^[（(]?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)[）)]?$"
 )
@@ -47,8 +47,8 @@ _INDENT = ("\u3000", "  ", "\t")
 _SENTENCE_END = "。！？；：…!?;:"
 _CLOSERS = "”’」』）》】)\"'"
 _SENTENCE_BREAK = re.compile(r"[。！？!?]")
-_CLOSING_WORDS = ("总之", "综上所述", "总而言之")
-_ORGANISATION_ENDINGS = ("协会", "委员会", "科协", "总工会", "工会", "团委", "妇联", "残联", "侨联",
+CLOSING_WORDS = ("总之", "综上所述", "总而言之")
+ORGANISATION_ENDINGS = ("协会", "委员会", "科协", "总工会", "工会", "团委", "妇联", "残联", "侨联",
                          "政府", "办公室", "局", "党委", "党组", "委", "部", "中心", "学会")
 
 MAX_HEADING = 60  # characters a heading line may have after its number
@@ -65,12 +65,12 @@ def heading_level(line: str) -> tuple[int, str]:
     return 0, line
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
     stripped = line.rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
-def _split_heading(text: str) -> tuple[str, str] | None:
+def split_heading(text: str) -> tuple[str, str] | None:
     """A numbered line as (heading, run-in body); None if it reads as an ordinary paragraph.
 
     公文 often runs the body on after a level-2 or level-3 heading: “（一）强化引领。县科协……”.
@@ -95,22 +95,33 @@ def _clean_markdown(line: str) -> str:
     return _LIST_MARK.sub("", line)
 
 
-def _is_title(line: str) -> bool:
-    return (len(line) <= MAX_TITLE and not _ends_sentence(line)
+def is_title(line: str) -> bool:
+    return (len(line) <= MAX_TITLE and not ends_sentence(line)
             and not line.endswith(("，", ",")) and not line.startswith(("#", "@")))
 
 
-def _is_signature(line: str) -> bool:
+def is_signature(line: str) -> bool:
     return len(line) <= MAX_SIGNATURE and not re.search(r"[。，；：！？,;:!?]", line)
 
 
-def _escape(text: str) -> str:
+def escape_mark(text: str) -> str:
+    """The character that keeps a line starting with # or @ from being read as markup.
+
+    A Unicode noncharacter (U+FDD0…) that the text does not contain, so that removing
+    it afterwards removes nothing the user typed (a U+200B they typed stays).
+    """
+    return next((chr(c) for c in range(0xFDD0, 0xFDF0) if chr(c) not in text), "\ufdef")
+
+
+def _escape(text: str, mark: str) -> str:
     """Keep text that happens to start with # or @ from being read as markup."""
-    return "\u200b" + text if text[:1] in ("#", "@") else text
+    return mark + text if text[:1] in ("#", "@") else text
 
 
 def to_markup(text: str, markdown: bool = False) -> str:
-    """Plain text (or Markdown) as drafter outline markup."""
+    """Plain text (or Markdown) as drafter outline markup; lines of text that start with
+    # or @ are prefixed with escape_mark(text)."""
+    mark = escape_mark(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
     kinds: list[str] = []  # parallel to out: what each emitted line is
@@ -162,7 +173,7 @@ def to_markup(text: str, markdown: bool = False) -> str:
             right = _RIGHT_ALIGNED.match(line)
             if right:
                 body = _clean_markdown(right.group(1)).strip()
-                directive = "@日期" if _DATE.match(body) else "@署名"
+                directive = "@日期" if DATE_LINE.match(body) else "@署名"
                 emit(f"{directive} {body}", "directive")
                 prev_raw = raw
                 seen_content = True
@@ -184,16 +195,16 @@ def to_markup(text: str, markdown: bool = False) -> str:
             continue
 
         level, body = heading_level(line)
-        split = _split_heading(body) if level else None
+        split = split_heading(body) if level else None
         if split:
             heading, rest = split
             emit(f"{'#' * (level + 1)} {heading}", "heading")
             if rest:
-                emit(_escape(rest), "para-start")
+                emit(_escape(rest, mark), "para-start")
             prev_raw = raw
             seen_content = True
             continue
-        if not seen_content and _is_title(line):
+        if not seen_content and is_title(line):
             emit(f"# {line}", "title")
             prev_raw = raw
             seen_content = True
@@ -203,24 +214,25 @@ def to_markup(text: str, markdown: bool = False) -> str:
             emit(f"@副标题 {line}", "subtitle")
             prev_raw = raw
             continue
-        if not closing and line.startswith(_CLOSING_WORDS):
+        if not closing and line.startswith(CLOSING_WORDS):
             emit("@结尾", "directive")
             closing = True
-            emit(_escape(line), "para-start")
+            emit(_escape(line, mark), "para-start")
             prev_raw = raw
             seen_content = True
             continue
-        starts = (not prev_raw or indented or _ends_sentence(prev_raw.strip())
-                  or (kinds and kinds[-1] not in ("para-start", "para")) or bool(_DATE.match(line)))
-        emit(_escape(line), "para-start" if starts else "para")
+        starts = (not prev_raw or indented or ends_sentence(prev_raw.strip())
+                  or (kinds and kinds[-1] not in ("para-start", "para")) or bool(DATE_LINE.match(line)))
+        emit(_escape(line, mark), "para-start" if starts else "para")
         prev_raw = raw
         seen_content = True
 
-    _mark_signature(out, kinds, indents)
+    _mark_signature(out, kinds, indents, mark)
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _mark_signature(out: list[str], kinds: list[str], indents: list[int]) -> None:
+def _mark_signature(out: list[str], kinds: list[str], indents: list[int], mark: str
+                    ) -> None:
     """The 落款: a date as the last line, and a short line just above it; or, without a
     date, a last short line that names an organisation or is set apart from the body
     (pushed right with spaces, or flush left where paragraphs are indented)."""
@@ -228,23 +240,23 @@ def _mark_signature(out: list[str], kinds: list[str], indents: list[int]) -> Non
     if len(filled) < 2 or kinds[filled[-1]] != "para-start":
         return
     last = filled[-1]
-    if _DATE.match(out[last].lstrip("\u200b")):
+    if DATE_LINE.match(out[last].lstrip(mark)):
         out[last] = f"@日期 {out[last]}"
         kinds[last] = "directive"
         candidate = filled[-2]
     else:
         candidate = last
-    text = out[candidate].lstrip("\u200b")
-    if kinds[candidate] != "para-start" or not _is_signature(text) or candidate == filled[0]:
+    text = out[candidate].lstrip(mark)
+    if kinds[candidate] != "para-start" or not is_signature(text) or candidate == filled[0]:
         return
     before = [i for i in filled if i < candidate]
     if candidate == last:
         starts = [i for i in before if kinds[i] == "para-start"]
         body_indented = bool(starts) and sum(indents[i] > 0 for i in starts) * 2 > len(starts)
         set_apart = indents[candidate] >= 6 or (body_indented and indents[candidate] == 0)
-        if not (set_apart or text.endswith(_ORGANISATION_ENDINGS)):
+        if not (set_apart or text.endswith(ORGANISATION_ENDINGS)):
             return
-        if not _ends_sentence(out[before[-1]]):
+        if not ends_sentence(out[before[-1]]):
             return
     out[candidate] = f"@署名 {text}"
     kinds[candidate] = "directive"
@@ -253,16 +265,16 @@ def _mark_signature(out: list[str], kinds: list[str], indents: list[int]) -> Non
 def parse_plaintext(text: str, markdown: bool = False, author: str = "") -> Document:
     """A Document from text the user wrote."""
     document = parse_outline(to_markup(text, markdown), author=author)
-    return _strip_escapes(document)
+    return _strip_escapes(document, escape_mark(text))
 
 
-def _strip_escapes(document: Document) -> Document:
+def _strip_escapes(document: Document, mark: str) -> Document:
     from dataclasses import replace
 
     from drafter.document import split_spans
 
     blocks = tuple(
-        replace(b, spans=split_spans(b.text.replace("\u200b", ""))) if "\u200b" in b.text else b
+        replace(b, spans=split_spans(b.text.replace(mark, ""))) if mark in b.text else b
         for b in document.blocks
     )
     return Document(blocks, author=document.author)
@@ -298,11 +310,8 @@ def read_source(path: Path | str) -> tuple[Document, list[str]]:
     else:
         path = Path(path)
         suffix = path.suffix.lower()
-        if suffix == ".docx":
-            raise UserError(f"{path} 是 Word 文档。drafter format 排版纯文本或 Markdown："
-                            "请在 Word/WPS 中“另存为”纯文本（.txt）后再试。")
         if suffix not in (".txt", ".md", ".markdown", ".text", ""):
-            raise UserError(f"无法识别 {path} 的格式。drafter format 接受 .txt 或 .md 文件。")
+            raise UserError(f"无法识别 {path} 的格式。drafter format 接受 .docx、.txt 或 .md 文件。")
         data = read_bytes(path, "原稿文件")
         name, markdown = str(path), suffix in (".md", ".markdown")
     text, encoding = decode_text(data, name)

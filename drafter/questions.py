@@ -174,7 +174,7 @@ class Question:
                 return f"至少 {self.min_length} 个字，现有 {length} 个字。"
             if self.max_length is not None and length > self.max_length:
                 return f"最多 {self.max_length} 个字，现有 {length} 个字。"
-            if self.pattern and not re.fullmatch(self.pattern, value.strip()):
+            if self.pattern and not self.matches_pattern(value.strip()):
                 return "格式不符合要求。"
         if isinstance(value, list):
             if self.min_items is not None and len(value) < self.min_items:
@@ -182,6 +182,20 @@ class Question:
             if self.max_items is not None and len(value) > self.max_items:
                 return f"最多填写 {self.max_items} 项，现有 {len(value)} 项。"
         return ""
+
+
+    def matches_pattern(self, text: str) -> bool:
+        """Whether `text` matches the question's `pattern:` regex, which is template-supplied
+        code: it runs under the sandbox's time limit, so a catastrophic regex is stopped
+        with a message naming the question instead of hanging."""
+        from drafter.errors import SandboxError, TemplateError
+        from drafter.sandbox import guarded
+
+        try:
+            return guarded(lambda: re.fullmatch(self.pattern, text), "格式 pattern ") is not None
+        except SandboxError as exc:
+            raise TemplateError([Problem(exc.message, file=self.source, line=self.line,
+                                         field=self.name)]) from None
 
 
 class _Refused(Exception):

@@ -24,7 +24,7 @@ LOOKALIKES = (DATA / "lookalikes.txt").read_text(encoding="utf-8")
 
 # (rule, exact text, line, column) for every finding in damaged.txt, in reading order.
 DAMAGED_FINDINGS = [
-    ("hexin-dangzhongyang", "以习近平同志为总书记的党中央", 3, 38),
+    ("dated-central-committee", "以习近平同志为总书记的党中央", 3, 38),
     ("daizhe-dailing", "带着", 3, 86),
     ("guangkuo-guangda", "广阔", 3, 88),
     ("xiaolao-fuwu", "效劳", 3, 100),
@@ -96,7 +96,7 @@ def test_damaged_text_paragraph_numbers_count_non_empty_lines():
 
 
 def test_damaged_text_year_comes_from_the_date_line():
-    assert resolve_year(DAMAGED) == (2023, "日期")
+    assert resolve_year(DAMAGED) == (2023, "落款日期")
 
 
 def test_lookalikes_stay_silent_at_every_confidence():
@@ -175,7 +175,7 @@ def test_finding_carries_suggestion_reason_confidence_and_context():
     assert f == Finding(
         rule="xiaolao-fuwu", category="conversion", line=1, column=9, paragraph=1,
         text="效劳", suggestion="服务",
-        reason="繁简往返转换把“服务”换成了“效劳”；公文中应写“服务”。",
+        reason="同义词替换把“服务”换成了“效劳”；公文中应写“服务”。",
         confidence="high", context="县科协坚持为群众效劳。", fix="服务",
     )
 
@@ -211,17 +211,17 @@ def test_formulation_is_silent_before_it_changed():
 
 def test_formulation_is_a_low_hint_in_the_year_it_changed():
     [f] = check_text(OLD, year=2016)
-    assert (f.rule, f.confidence) == ("hexin-dangzhongyang", "low")
+    assert (f.rule, f.confidence) == ("dated-central-committee", "low")
 
 
 def test_formulation_has_its_own_confidence_after_the_change():
     [f] = check_text(OLD, year=2017)
-    assert (f.rule, f.confidence, f.fix) == ("hexin-dangzhongyang", "high", "以习近平同志为核心的党中央")
+    assert (f.rule, f.confidence, f.fix) == ("dated-central-committee", "high", "以习近平同志为核心的党中央")
 
 
 def test_formulation_reason_names_the_date_and_event():
     [f] = check_text(OLD, year=2024)
-    assert f.reason.startswith("2016年10月党的十八届六中全会")
+    assert f.reason.startswith("党的十八届六中全会（2016年10月24日至27日）")
     assert "以习近平同志为核心的党中央" in f.reason
 
 
@@ -234,15 +234,15 @@ def test_formulation_with_an_end_stops_after_it():
 def test_year_in_the_text_decides_formulations():
     text = f"2015年县科协工作总结\n{OLD}"
     assert check_text(text) == []
-    assert rules_of(check_text(text, year=2020)) == ["hexin-dangzhongyang"]
+    assert rules_of(check_text(text, year=2020)) == ["dated-central-committee"]
 
 
 def test_detect_year_prefers_the_date_line_to_the_title():
-    assert detect_year("2023年工作总结\n正文。\n2024年1月5日") == (2024, "日期")
+    assert detect_year("2023年工作总结\n正文。\n2024年1月5日") == (2024, "落款日期")
 
 
 def test_detect_year_reads_chinese_numeral_dates():
-    assert detect_year("正文。\n二〇二二年十二月三十日") == (2022, "日期")
+    assert detect_year("正文。\n二〇二二年十二月三十日") == (2022, "落款日期")
 
 
 def test_detect_year_reads_the_title():
@@ -256,7 +256,7 @@ def test_detect_year_ignores_years_in_the_body():
 def test_resolve_year_falls_back_to_this_year():
     import datetime
 
-    assert resolve_year("没有年份的文字。") == (datetime.date.today().year, "当前年份")
+    assert resolve_year("没有年份的文字。") == (datetime.date.today().year, "当前日期")
 
 
 def test_resolve_year_uses_the_given_year_first():
@@ -369,7 +369,7 @@ def test_check_document_finds_generated_heading_numbers_correct():
 def test_check_document_takes_the_year_from_the_document():
     document = parse_outline(f"# 2015年材料\n\n{OLD}\n\n@日期 2015年5月8日\n")
     assert check_document(document) == []
-    assert rules_of(check_document(document, year=2024)) == ["hexin-dangzhongyang"]
+    assert rules_of(check_document(document, year=2024)) == ["dated-central-committee"]
 
 
 def test_check_answer_reports_artefacts_and_punctuation():
@@ -383,7 +383,7 @@ def test_check_answer_ignores_structure_and_formulations():
 
 def test_finding_message_is_one_short_sentence():
     [f] = check_answer("为群众效劳")
-    assert f.message() == "“效劳”应为“服务”（繁简往返转换把“服务”换成了“效劳”；公文中应写“服务”）"
+    assert f.message() == "“效劳”应为“服务”（同义词替换把“服务”换成了“效劳”；公文中应写“服务”）"
 
 
 def test_finding_to_json_has_the_documented_keys():
@@ -440,7 +440,7 @@ def test_summary_line_when_clean():
 def test_summary_line_counts_by_category():
     findings = check_text("为群众效劳,打牢根底")
     assert summary_line(findings) == (
-        "校对：发现 3 处问题（转换错误 2，标点 1），请运行 drafter check 查看详情")
+        "校对：发现 3 处问题（错词 2，标点 1），请运行 drafter check 查看详情")
 
 
 def test_summary_line_leaves_out_low_hints():
@@ -450,3 +450,8 @@ def test_summary_line_leaves_out_low_hints():
 def test_summary_line_can_name_the_file():
     line = summary_line(check_text("为群众效劳"), path="材料.docx")
     assert line.endswith("请运行 drafter check 材料.docx 查看详情")
+
+
+def test_items_start_again_in_every_article_of_a_law():
+    text = "第一条 有下列情形之一的：\n（一）甲；\n（二）乙。\n第二条 有下列情形之一的：\n（一）丙；\n（三）丁。"
+    assert [(f.text, f.line, f.fix) for f in check_text(text)] == [("（三）", 6, "（二）")]

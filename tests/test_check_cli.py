@@ -36,24 +36,38 @@ def run(capsys, *argv):
 def test_clean_file_exits_0(capsys, clean):
     code, out, _ = run(capsys, clean)
     assert code == 0
-    assert out.startswith(f"{clean}：未发现问题；提法按 2024 年核对（取自落款日期）。")
+    assert out.startswith(f"{clean}：未发现问题；提法按 2024年5月8日 核对（取自第 23 行的落款日期）。")
 
 
 def test_findings_exit_1_with_grouped_counts(capsys, damaged):
     code, out, _ = run(capsys, damaged)
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{damaged}：发现 39 处问题（转换错误 26，提法过时 3，标点 8，结构 2）；"
-        "提法按 2023 年核对（取自落款日期）")
-    for header in ("转换错误 26 处", "提法过时 3 处", "标点 8 处", "结构 2 处"):
+        f"{damaged}：发现 39 处问题（错词 26，提法过时 3，标点 8，结构 2）；"
+        "提法按 2023年5月8日 核对（取自第 19 行的落款日期）")
+    for header in ("错词 26 处", "提法过时 3 处", "标点 8 处", "结构 2 处"):
         assert header in out.splitlines()
 
 
-def test_repeated_findings_are_summarised_on_one_line(capsys, damaged):
+def test_repeated_findings_are_summarised_with_every_position(capsys, damaged):
     _, out, _ = run(capsys, damaged)
-    line = next(x for x in out.splitlines() if "“那么” → “则”" in x)
-    assert line.strip() == ("“那么” → “则”［高］ 共 5 处：5:75（第 4 段）、5:114（第 4 段）、"
-                            "15:27（第 14 段）、15:39（第 14 段）、15:43（第 14 段）")
+    lines = out.splitlines()
+    at = next(i for i, x in enumerate(lines) if "“那么” → “则”" in x)
+    assert lines[at].strip() == "“那么” → “则”［高］ 共 5 处："
+    assert lines[at + 1].strip() == ("5:75（第 4 段）、5:114（第 4 段）、15:27（第 14 段）、"
+                                     "15:39（第 14 段）、15:43（第 14 段）")
+
+
+def test_a_finding_repeated_often_lists_all_its_positions(capsys, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("为群众效劳。\n" * 14, encoding="utf-8")
+    _, out, _ = run(capsys, path)
+    lines = out.splitlines()
+    at = next(i for i, x in enumerate(lines) if "“效劳” → “服务”" in x)
+    assert lines[at].strip() == "“效劳” → “服务”［高］ 共 14 处："
+    positions = "、".join(lines[at + 1:at + 4]).replace(" ", "").split("、")
+    assert positions == [f"{n}:4（第{n}段）" for n in range(1, 15)]
+    assert "等" not in lines[at]
 
 
 def test_each_finding_shows_context_and_reason(capsys, damaged):
@@ -61,7 +75,7 @@ def test_each_finding_shows_context_and_reason(capsys, damaged):
     lines = out.splitlines()
     at = lines.index("  7:35（第 6 段）“组成局部” → “组成部分”［高］")
     assert lines[at + 1].strip() == "带，是党的群众工作的重要[组成局部]。我们坚持〝四服务〞职责"
-    assert lines[at + 2].strip() == "繁简往返转换把“部分”换成了“局部”；应为“组成部分”。"
+    assert lines[at + 2].strip() == "同义词替换把“部分”换成了“局部”；应为“组成部分”。"
 
 
 def test_min_confidence_high_hides_medium_findings(capsys, tmp_path):
@@ -87,23 +101,27 @@ def test_year_option_decides_formulations(capsys, tmp_path):
     assert run(capsys, path, "--year", "2015")[0] == 0
     code, out, _ = run(capsys, path, "--year", "2020")
     assert code == 1
-    assert "提法按 2020 年核对（按 --year 指定）" in out
+    assert "提法按 2020年 核对（按命令行参数）" in out
 
 
 # ---------------------------------------------------------------- JSON
 
 
-def test_json_is_a_list_of_findings_with_the_documented_fields(capsys, damaged):
+def test_json_has_a_header_per_file_and_its_findings(capsys, damaged):
     code, out, _ = run(capsys, damaged, "--format", "json")
     assert code == 1
-    items = json.loads(out)
+    [report] = json.loads(out)["files"]
+    assert {k: v for k, v in report.items() if k != "findings"} == {
+        "file": str(damaged), "date": "2023-05-08", "date_precision": "day",
+        "date_source": "落款日期", "date_line": 19}
+    items = report["findings"]
     assert len(items) == 39
     assert items[0] == {
-        "file": str(damaged), "rule": "hexin-dangzhongyang", "category": "formulation",
+        "rule": "dated-central-committee", "category": "formulation",
         "line": 3, "column": 38, "paragraph": 2, "text": "以习近平同志为总书记的党中央",
         "suggestion": "以习近平同志为核心的党中央",
-        "reason": "2016年10月党的十八届六中全会明确习近平总书记的核心地位后提法已变，"
-                  "现行表述为“以习近平同志为核心的党中央”。",
+        "reason": "党的十八届六中全会（2016年10月24日至27日）明确习近平总书记党中央的核心、"
+                  "全党的核心地位；此后应为“以习近平同志为核心的党中央”。",
         "confidence": "high", "context": "义思想为指导，紧密团结在以习近平同志为总书记的党中央周围，认真贯彻落实《中共",
         "fix": "以习近平同志为核心的党中央",
     }
@@ -111,9 +129,18 @@ def test_json_is_a_list_of_findings_with_the_documented_fields(capsys, damaged):
                                                "structure"}
 
 
-def test_json_for_a_clean_file_is_an_empty_list(capsys, clean):
+def test_json_bracket_findings_carry_a_suggestion(capsys, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("中国科学技术协会(中国科协)是人民团体。\n", encoding="utf-8")
+    [report] = json.loads(run(capsys, path, "--format", "json")[1])["files"]
+    assert [(i["text"], i["suggestion"], i["fix"]) for i in report["findings"]] == [
+        ("(", "（", "（"), (")", "）", "）")]
+
+
+def test_json_for_a_clean_file_has_no_findings(capsys, clean):
     code, out, _ = run(capsys, clean, "--format", "json")
-    assert (code, json.loads(out)) == (0, [])
+    [report] = json.loads(out)["files"]
+    assert (code, report["findings"], report["date"]) == (0, [], "2024-05-08")
 
 
 def test_json_for_docx_gives_paragraph_numbers(capsys, tmp_path):
@@ -124,8 +151,11 @@ def test_json_for_docx_gives_paragraph_numbers(capsys, tmp_path):
         document.add_paragraph(text)
     document.save(tmp_path / "a.docx")
     code, out, _ = run(capsys, tmp_path / "a.docx", "--format", "json")
-    [item] = json.loads(out)
+    [report] = json.loads(out)["files"]
+    [item] = report["findings"]
     assert (code, item["line"], item["column"], item["paragraph"]) == (1, 3, 4, 2)
+    assert (report["date"], report["date_precision"], report["date_source"]) == (
+        "2024", "year", "标题")
 
 
 # ---------------------------------------------------------------- --fix
@@ -201,7 +231,9 @@ def test_fix_of_docx_writes_a_docx(capsys, tmp_path):
     document.add_paragraph("为群众效劳。")
     document.save(tmp_path / "a.docx")
     assert run(capsys, tmp_path / "a.docx", "--fix")[0] == 0
-    assert docx.Document(tmp_path / "a.fixed.docx").paragraphs[0].text == "为群众服务。"
+    from drafter.check import read_source
+
+    assert read_source(tmp_path / "a.fixed.docx") == "为群众服务。"  # as a tracked change
 
 
 # ---------------------------------------------------------------- usage and file errors
@@ -210,7 +242,7 @@ def test_fix_of_docx_writes_a_docx(capsys, tmp_path):
 def test_output_without_fix_is_a_usage_error(capsys, damaged):
     code, _, err = run(capsys, damaged, "-o", "x.txt")
     assert code == 2
-    assert "-o 只能与 --fix 一起使用" in err
+    assert "-o 只能与 --fix 或 --review 一起使用" in err
 
 
 def test_output_with_several_files_is_a_usage_error(capsys, damaged, clean):
@@ -253,7 +285,7 @@ def test_standard_input_is_checked(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("为群众效劳\n".encode())))
     code, out, _ = run(capsys, "-")
     assert code == 1
-    assert out.startswith("标准输入：发现 1 处问题（转换错误 1）")
+    assert out.startswith("标准输入：发现 1 处问题（错词 1）")
 
 
 def test_check_help_imports_nothing_heavy():

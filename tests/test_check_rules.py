@@ -134,7 +134,9 @@ def test_formulation_without_date_or_event_is_refused(tmp_path):
             right: 新提法
             confidence: high
     """)
-    assert "须写明 since" in load_error(path)
+    message = load_error(path)
+    assert "提法规则 no-date 须写明 event：drafter/data/formulations.yaml 中的事件名" in message
+    assert "cc_core" in message and "或者自己写 since（起始日期）" in message
 
 
 def test_duplicate_rule_id_is_refused(tmp_path):

@@ -131,22 +131,36 @@ def test_fixed_markdown_keeps_its_markup(tmp_path):
 
 
 def test_fixed_docx_keeps_run_formatting(tmp_path):
+    """The fixes are tracked changes (tests/test_check_revisions.py); accepted, they read right."""
+    import docx
+
+    from drafter.check.revisions import accept_all
+
     path = make_docx(tmp_path / "a.docx", [[("坚持为群众效劳，", True), ("打牢根底。", False)]])
     result = fixed_copy(path)
     out = tmp_path / "b.docx"
     out.write_bytes(result.data)
-    assert docx_runs(out) == [[("坚持为群众服务，", True), ("打牢基础。", None)]]
+    accepted = docx.Document(out)
+    accept_all(accepted)
+    accepted.save(out)
+    merged = []
+    for text, bold in docx_runs(out)[0]:
+        if merged and merged[-1][1] == bold:
+            merged[-1] = (merged[-1][0] + text, bold)
+        elif text:
+            merged.append((text, bold))
+    assert merged == [("坚持为群众服务，", True), ("打牢基础。", None)]
     assert len(result.applied) == 2 and result.skipped == []
 
 
-def test_docx_fix_across_runs_is_skipped_with_a_reason(tmp_path):
+def test_docx_fix_across_runs_is_one_tracked_change(tmp_path):
+    """Once skipped (“跨越了格式不同的几段文字”); now deleted from both runs and reinserted."""
     path = make_docx(tmp_path / "a.docx", [[("为群众效", True), ("劳。", False)]])
     result = fixed_copy(path)
     out = tmp_path / "b.docx"
     out.write_bytes(result.data)
-    assert docx_runs(out) == [[("为群众效", True), ("劳。", None)]]
-    [(finding, why)] = result.skipped
-    assert finding.text == "效劳" and "跨越了格式不同" in why
+    assert [f.text for f in result.applied] == ["效劳"] and result.skipped == []
+    assert read_source(out) == "为群众服务。"
 
 
 def test_fixed_docx_rechecks_clean(tmp_path):

@@ -153,10 +153,10 @@ def test_the_shadow_is_made_only_when_a_needle_needs_it():
     by_id = load_rules().by_id
     lines = engine.Lines("中文,中文。")
     assert engine._admits(by_id["halfwidth-comma"], lines)  # needle “,”
-    assert not engine._admits(by_id["halfwidth-question"], lines)  # needle ideograph + “?”
+    assert not engine._admits(by_id["halfwidth-question-mid"], lines)  # needle ideograph + “?”
     assert "shadow" not in vars(lines)
     lines = engine.Lines("中文?")
-    assert engine._admits(by_id["halfwidth-question"], lines)
+    assert engine._admits(by_id["halfwidth-question-mid"], lines)
     assert "shadow" in vars(lines)
 
 

@@ -182,7 +182,7 @@ def test_render_proofreads_its_own_output(capsys, tmp_path, core_template_dir):
                           tmp_path / "d.txt")
     assert code == 0
     assert stdout.splitlines()[-1] == (
-        f"校对：发现 3 处问题（转换错误 3），请运行 drafter check {tmp_path / 'd.txt'} 查看详情")
+        f"校对：发现 3 处问题（错词 3），请运行 drafter check {tmp_path / 'd.txt'} 查看详情")
 
 
 def test_builtin_example_renders_clean(capsys, tmp_path):

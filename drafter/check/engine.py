@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
-from drafter.check import structure
+from drafter.check import guards, structure
+from drafter.check.dated import DatedSet
+from drafter.check.dates import DocDate, detect_date, resolve_date
 from drafter.check.model import Finding, confidence_rank
 from drafter.check.rules import HAN_SENTINEL, Rule, RuleSet, han_shadow, load_rules
 
@@ -33,6 +35,7 @@ class Hit:
     confidence: str | None = None
     suggestion: str | None = None
     reason: str | None = None
+    year: int | None = None  # a year the matched text itself states (regex group "year")
 
 
 class Lines:
@@ -69,40 +72,16 @@ class Lines:
 # ---------------------------------------------------------------- year
 
 
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-_DATE_LINE = re.compile(
-    r"^[（(]?\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$"
-    r"|^[（(]?([〇○零Ｏ一二三四五六七八九]{4})年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日[）)]?$"
-)
-_CN_YEAR_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3",
-                   "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-TITLE_LINES = 2
-
-
 def detect_year(text: str) -> tuple[int | None, str]:
-    """The year the text was written, and where it came from ("日期", "标题" or "")."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in reversed(lines):
-        match = _DATE_LINE.match(line)
-        if match:
-            if match.group(1):
-                return int(match.group(1)), "日期"
-            return int("".join(_CN_YEAR_DIGITS[c] for c in match.group(2))), "日期"
-    for line in lines[:TITLE_LINES]:
-        match = _YEAR_IN_TITLE.search(line)
-        if match:
-            return int(match.group(1)), "标题"
-    return None, ""
+    """The year the text was written, and where it came from (see dates.detect_date)."""
+    found = detect_date(text)
+    return (found.year, found.source) if found else (None, "")
 
 
 def resolve_year(text: str, year: int | None = None) -> tuple[int, str]:
-    """--year if given, else the year in the text's date or title, else this year."""
-    if year is not None:
-        return year, "参数"
-    found, source = detect_year(text)
-    if found is not None:
-        return found, source
-    return _dt.date.today().year, "当前年份"
+    """--year if given, else the year of the text's own date, else this year."""
+    found = resolve_date(text, year)
+    return found.year, found.source
 
 
 # ---------------------------------------------------------------- matching
@@ -178,8 +157,16 @@ def _regex_hits(rule: Rule, lines: Lines) -> list[Hit]:
         line = lines.lines[row]
         if rule.context_ok(line, col, col + end - start):
             fix = _fix_of(rule, match, text)
-            hits.append(Hit(rule, start, end, fix))
+            hits.append(Hit(rule, start, end, fix, year=_stated_year(rule, match)))
     return hits
+
+
+def _stated_year(rule: Rule, match: re.Match) -> int | None:
+    """The year a match names in its group "year" (2020年 → 2020; 今年 → None)."""
+    if "year" not in rule.pattern.groupindex:
+        return None
+    digits = re.match(r"\d{4}", match.group("year") or "")
+    return int(digits.group()) if digits else None
 
 
 def _table_hits(rule: Rule, text: str) -> list[Hit]:
@@ -199,18 +186,22 @@ def _check_hits(rule: Rule, lines: Lines) -> list[Hit]:
 
 
 def _formulation_reason(rule: Rule) -> str:
-    when = f"{rule.since.year}年{rule.since.month}月"
+    """The source of the change (its date is part of it), the current wording, the rule's note."""
+    if any(c.isdigit() for c in rule.event):  # a source from the shared file names its date
+        text = f"{rule.event.rstrip('。')}，此后提法已变"
+    else:  # a user's own rule: since and a short event text
+        text = f"{rule.since.year}年{rule.since.month}月{rule.event}后提法已变"
     current = f"，现行表述为“{rule.right}”" if rule.right else ""
-    text = f"{when}{rule.event}后提法已变{current}。"
+    text = f"{text}{current}。"
     return text + rule.reason if rule.reason else text
 
 
 def _suggestion(rule: Rule, fix: str | None, text: str) -> str:
     if rule.suggestion:
         return rule.suggestion
-    if rule.right is None:
-        return ""
     right = fix if fix is not None else rule.right
+    if right is None:
+        return ""
     return f"删去“{text}”" if right == "" else right
 
 
@@ -237,13 +228,65 @@ def _finding(hit: Hit, lines: Lines, confidence: str) -> Finding:
     )
 
 
-def _run(text: str, year: int | None, categories: tuple[str, ...] | None,
+_DATED_RULES: dict[tuple[str, str, str], Rule] = {}
+
+
+def _dated_rule(key: str, since: _dt.date, source: str, confidence: str) -> Rule:
+    """The rule a wording of the shared file's `key` is reported under (dated-party-spirit),
+    dated by the event that ended that wording."""
+    cache_key = (key, source, confidence)
+    rule = _DATED_RULES.get(cache_key)
+    if rule is None:
+        rule = Rule(id="dated-" + key.replace("_", "-"), category="formulation",
+                    confidence=confidence, reason="", kind="wrong", since=since, event=source)
+        _DATED_RULES[cache_key] = rule
+    return rule
+
+
+def _dated_hits(dated: DatedSet, text: str, date: DocDate) -> list[Hit]:
+    hits = []
+    for found in dated.hits(text, date):
+        outdated = found.outdated
+        earlier = dated.earlier_current(found.key, date)
+        if outdated.current is None:
+            suggestion, fix = "不再作为现行提法引用", None
+        elif earlier is not None:  # the document's period spans a change: no single fix
+            suggestion, fix = outdated.current, None
+            if earlier != outdated.wording.text:
+                suggestion = f"{earlier}（{outdated.current}，视文稿的具体日期而定）"
+        else:
+            suggestion = fix = outdated.current
+        base = dated.formulations.confidence.get(found.key, "medium")
+        rule = _dated_rule(found.key, outdated.event.date, outdated.event.source, base)
+        hits.append(Hit(rule, found.start, found.end, fix, None, suggestion, outdated.reason))
+    return hits
+
+
+def _guarded(hit: Hit, lines: Lines, confidence: str) -> tuple[Hit, str]:
+    """A formulation quoted or discussed (从“旧提法”到“新提法”), or told of a past year, is
+    never certain and never fixed."""
+    if hit.rule.category != "formulation":
+        return hit, confidence
+    row, col = lines.locate(hit.start)
+    line = lines.lines[row]
+    end = col + hit.end - hit.start
+    since = hit.rule.since
+    past = guards.past_year_before(line, col, since.year if since else None)
+    mode = guards.quoted_or_discussed(line, col, end)
+    if mode == "discussed" or past:
+        return replace(hit, fix=None), "low"
+    if mode == "quoted":
+        capped = "medium" if confidence == "high" else confidence
+        return replace(hit, fix=None), capped
+    return hit, confidence
+
+
+def _run(text: str, date: DocDate, categories: tuple[str, ...] | None,
          rules: tuple[str, ...], structural: bool) -> list[Finding]:
     ruleset = load_rules(rules)
     # CRLF would hide line ends from the rules; columns and lines stay the same without it.
     text = text.replace("\r\n", "\n")
     lines = Lines(text)
-    doc_year, _ = resolve_year(text, year)
 
     def wanted(rule: Rule) -> bool:
         return categories is None or rule.category in categories
@@ -258,43 +301,65 @@ def _run(text: str, year: int | None, categories: tuple[str, ...] | None,
             hits += _table_hits(rule, text)
         elif rule.kind == "check" and (structural or rule.category != "structure"):
             hits += _check_hits(rule, lines)
+    if categories is None or "formulation" in categories:
+        hits += _dated_hits(ruleset.dated, text, date)
 
     order = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+
+    def rank(hit: Hit) -> int:
+        return order.get(hit.rule.id, -1)  # the shared file's wordings come first
+
     best: dict[tuple[int, int], tuple[Hit, str]] = {}
     for hit in hits:
-        confidence = hit.rule.confidence_for(doc_year)
+        confidence = hit.rule.confidence_for(date)
         if confidence is None:
             continue
+        if hit.year is not None and hit.rule.since is not None and hit.year < hit.rule.since.year:
+            continue  # "2020年是……收官之年" tells of a year before the change: true then
         if hit.confidence is not None and confidence_rank(hit.confidence) < confidence_rank(
                 confidence):
             confidence = hit.confidence
+        hit, confidence = _guarded(hit, lines, confidence)
         key = (hit.start, hit.end)
         current = best.get(key)
-        if current is None or (confidence_rank(confidence), -order[hit.rule.id]) > (
-                confidence_rank(current[1]), -order[current[0].rule.id]):
+        if current is None or (confidence_rank(confidence), -rank(hit)) > (
+                confidence_rank(current[1]), -rank(current[0])):
             best[key] = (hit, confidence)
-    findings = [_finding(hit, lines, confidence) for hit, confidence in best.values()]
-    findings.sort(key=lambda f: (f.line, f.column, -len(f.text), order[f.rule]))
+    kept = _without_overridden(list(best.values()))
+    findings = [_finding(hit, lines, confidence) for hit, confidence in kept]
+    findings.sort(key=lambda f: (f.line, f.column, -len(f.text), order.get(f.rule, -1)))
     return findings
+
+
+def _without_overridden(hits: list[tuple[Hit, str]]) -> list[tuple[Hit, str]]:
+    """Drop a hit that lies within the span of a hit whose rule overrides its rule (a lost
+    book-title mark ?关于…意见? is not also two half-width question marks)."""
+    overriding = [h for h, _ in hits if h.rule.overrides]
+    if not overriding:
+        return hits
+    return [(h, c) for h, c in hits if not any(
+        h is not o and h.rule.id in o.rule.overrides and o.start <= h.start and h.end <= o.end
+        for o in overriding)]
 
 
 # ---------------------------------------------------------------- public API
 
 
-def check_text(text: str, year: int | None = None, *, rules: tuple[str, ...] = ()) -> list[Finding]:
+def check_text(text: str, year: int | None = None, *, date: _dt.date | DocDate | None = None,
+               rules: tuple[str, ...] = ()) -> list[Finding]:
     """All findings in plain text (one paragraph per line), in reading order.
 
-    `year` is the document's year for outdated formulations; without it the year
-    is taken from the text's date line or title, else the current year. `rules`
-    names extra rule files or folders to use besides the built-in ones.
+    Outdated formulations are judged at `date` (a day), else `year`, else the text's
+    own date (落款, 发布时间, a date line, the title), else today. `rules` names extra
+    rule files or folders to use besides the built-in ones.
     """
-    return _run(text, year, None, tuple(rules), structural=True)
+    return _run(text, resolve_date(text, year, date), None, tuple(rules), structural=True)
 
 
-def check_document(document, year: int | None = None, *,
+def check_document(document, year: int | None = None, *, date: _dt.date | DocDate | None = None,
                    rules: tuple[str, ...] = ()) -> list[Finding]:
     """Findings in a drafter Document, located in its numbered plain lines."""
-    return check_text("\n".join(document.plain_lines()), year, rules=rules)
+    return check_text("\n".join(document.plain_lines()), year, date=date, rules=rules)
 
 
 def check_answer(value: str, *, rules: tuple[str, ...] = ()) -> list[Finding]:
@@ -303,7 +368,7 @@ def check_answer(value: str, *, rules: tuple[str, ...] = ()) -> list[Finding]:
     An answer is a fragment, so heading sequences and the document's year mean
     nothing here; outdated formulations are left to the check of the whole draft.
     """
-    return _run(value, None, ANSWER_CATEGORIES, tuple(rules), structural=False)
+    return _run(value, resolve_date("", None), ANSWER_CATEGORIES, tuple(rules), structural=False)
 
 
 def apply_fixes(text: str, findings: list[Finding]) -> str:

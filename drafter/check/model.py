@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 CATEGORIES = ("conversion", "formulation", "punctuation", "structure")
 CATEGORY_LABELS = {
-    "conversion": "转换错误",
+    "conversion": "错词",
     "formulation": "提法过时",
     "punctuation": "标点",
     "structure": "结构",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from drafter.check.dates import DocDate
 from drafter.check.engine import CONTEXT_CHARS
 from drafter.check.model import (
     CATEGORIES,
@@ -14,11 +15,11 @@ from drafter.check.model import (
     at_least,
 )
 
-MAX_LOCATIONS = 8
+LOCATIONS_PER_LINE = 6
 
 
 def counts_text(findings: list[Finding]) -> str:
-    """转换错误 2，标点 1 — categories in their fixed order."""
+    """错词 2，标点 1 — categories in their fixed order."""
     counts = Counter(f.category for f in findings)
     return "，".join(f"{CATEGORY_LABELS[c]} {counts[c]}" for c in CATEGORIES if counts[c])
 
@@ -89,9 +90,10 @@ def format_text(label: str, findings: list[Finding], min_confidence: str = "medi
                 where = first.location if first.paragraph else f"{first.location} "
                 lines.append(f"  {where}{_change(first)}{level}{done}")
             else:
-                where = "、".join(f.location for f in group[:MAX_LOCATIONS])
-                more = " 等" if len(group) > MAX_LOCATIONS else ""
-                lines.append(f"  {_change(first)}{level}{done} 共 {len(group)} 处：{where}{more}")
+                lines.append(f"  {_change(first)}{level}{done} 共 {len(group)} 处：")
+                for at in range(0, len(group), LOCATIONS_PER_LINE):
+                    chunk = group[at:at + LOCATIONS_PER_LINE]
+                    lines.append("      " + "、".join(f.location for f in chunk))
             lines.append(f"      {_marked_context(first)}")
             lines.append(f"      {first.reason}")
     fixable = sum(1 for f in shown if f.fixable and id(f) not in fixed)
@@ -103,19 +105,32 @@ def format_text(label: str, findings: list[Finding], min_confidence: str = "medi
     return "\n".join(lines)
 
 
-def format_json(results: list[tuple[str, list[Finding], frozenset[int] | None]],
-                min_confidence: str = "medium") -> str:
-    """A JSON list of findings at or above min_confidence, each naming its file.
+def date_note(date: DocDate) -> str:
+    """提法按 2021年10月2日 核对（取自落款日期（第 19 行））."""
+    return f"提法按 {date.label} 核对（{date.origin()}）"
 
-    Each result is (file label, findings, ids of fixed findings or None when not fixing);
-    when fixing, every item also says whether it was fixed.
+
+def date_json(date: DocDate) -> dict:
+    """The date a file was checked against, for the JSON report's header of that file."""
+    return {"date": date.iso, "date_precision": date.precision, "date_source": date.source,
+            "date_line": date.line or None}
+
+
+def format_json(results: list[tuple], min_confidence: str = "medium") -> str:
+    """{"files": [{"file", date header, "findings": [...]}, ...]} with findings at or above
+    min_confidence.
+
+    Each result is (file label, findings, ids of fixed findings or None when not fixing,
+    the DocDate checked against); when fixing, every finding also says whether it was fixed.
     """
-    items = []
-    for label, findings, fixed in results:
+    files = []
+    for label, findings, fixed, date in results:
+        items = []
         for f in findings:
             if at_least(f.confidence, min_confidence):
-                item = {"file": label, **f.to_json()}
+                item = f.to_json()
                 if fixed is not None:
                     item["fixed"] = id(f) in fixed
                 items.append(item)
-    return json.dumps(items, ensure_ascii=False, indent=2)
+        files.append({"file": label, **date_json(date), "findings": items})
+    return json.dumps({"files": files}, ensure_ascii=False, indent=2)

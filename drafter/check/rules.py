@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from drafter.check.dated import DatedSet
+from drafter.check.dates import DocDate
 from drafter.check.model import CATEGORIES, CONFIDENCES
 from drafter.errors import Problem, ProblemsError, UserError
 
@@ -77,7 +79,7 @@ _KINDS = ("wrong", "regex", "table", "check")
 _CONTEXT_KEYS = ("preceded_by", "followed_by", "not_preceded_by", "not_followed_by")
 _RULE_KEYS = frozenset(
     ("id", "category", "right", "suggestion", "fix", "exceptions", "confidence", "reason",
-     "since", "until", "event", "examples") + _KINDS + _CONTEXT_KEYS
+     "since", "until", "event", "examples", "overrides", "not_in_line") + _KINDS + _CONTEXT_KEYS
 )
 _FILE_KEYS = frozenset(("category", "lists", "rules"))
 
@@ -149,7 +151,9 @@ class Rule:
     exceptions: tuple[str, ...] = ()
     since: _dt.date | None = None
     until: _dt.date | None = None
-    event: str = ""
+    event: str = ""  # the source of the change: which meeting, document or law, and when
+    overrides: tuple[str, ...] = ()  # ids of rules whose findings inside this one's are dropped
+    not_in_line: tuple[str, ...] = ()  # a line holding any of these is not checked by the rule
     file: str = ""
     examples_flag: tuple[str, ...] = ()
     examples_silent: tuple[str, ...] = ()
@@ -158,26 +162,31 @@ class Rule:
     def pattern(self) -> re.Pattern | None:
         return compiled(self.source) if self.source else None
 
-    def confidence_for(self, year: int) -> str | None:
-        """The confidence in a document of `year`, or None if the rule does not apply then.
+    def confidence_for(self, date: DocDate) -> str | None:
+        """The confidence in a document of `date`, or None if the rule does not apply then.
 
-        In the year a formulation changed, a document may predate the change, so the
-        finding is only a low-confidence hint.
+        When the document's known period (its day, or only its month or year) contains
+        the change, it may predate the change, so the finding is only a low hint.
         """
         if self.since is not None:
-            if year < self.since.year:
+            order = date.compare(self.since)
+            if order < 0:
                 return None
-            if year == self.since.year:
+            if order == 0:
                 return "low"
         if self.until is not None:
-            if year > self.until.year:
+            order = date.compare(self.until)
+            if order > 0:
                 return None
-            if year == self.until.year:
+            if order == 0:
                 return "low"
         return self.confidence
 
     def context_ok(self, line: str, start: int, end: int) -> bool:
         """Whether the neighbours of line[start:end] make this an error."""
+        for word in self.not_in_line:
+            if word in line:
+                return False
         if self.preceded_by and not self.preceded_by.before(line, start):
             return False
         if self.followed_by and not self.followed_by.after(line, end):
@@ -202,6 +211,7 @@ class RuleSet:
     # first character -> [(literal, rules with that literal)], longest literal first
     literal_index: dict[str, list[tuple[str, tuple[Rule, ...]]]]
     literal_source: str  # a regex that matches every literal; "" if there are none
+    dated: DatedSet = field(default_factory=lambda: DatedSet(None), compare=False)
 
     @property
     def literal_pattern(self) -> re.Pattern | None:
@@ -241,14 +251,24 @@ def load_rules(extra: tuple[str, ...] = ()) -> RuleSet:
     from drafter.cache import cached_file, read_cached, write_cached
 
     sources = [(path, _read(path)) for path in rule_files(extra)]
-    # the rules of exactly these files, read by exactly this code
-    cached = cached_file("rules", "".join(f"{path}\0{text}\0" for path, text in sources).encode(),
-                         "check/rules.py", "check/engine.py")
-    rules = _from_plain(read_cached(cached))
-    if rules is None:
+    # the rules of exactly these files (and the dated formulations, which ship in the
+    # package), read by exactly this code: the cache's package fingerprint covers both
+    cached = cached_file("rules", "".join(f"{path}\0{text}\0" for path, text in sources).encode())
+    stored = read_cached(cached)
+    rules = _from_plain(stored.get("rules")) if isinstance(stored, dict) else None
+    dated = _dated_from_plain(stored.get("dated")) if rules is not None else None
+    if rules is None or dated is None:
         rules = _validated(sources)
-        write_cached(cached, _plain(rules))
-    return _index(rules)
+        dated = DatedSet.load()
+        write_cached(cached, {"rules": _plain(rules), "dated": dated.plain()})
+    return _index(rules, dated)
+
+
+def _dated_from_plain(plain) -> DatedSet | None:
+    try:
+        return DatedSet.from_plain(plain)
+    except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, it is rebuilt
+        return None
 
 
 def _validated(sources: list[tuple[Path, str]]) -> tuple[Rule, ...]:
@@ -271,7 +291,7 @@ def _validated(sources: list[tuple[Path, str]]) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _index(rules: tuple[Rule, ...]) -> RuleSet:
+def _index(rules: tuple[Rule, ...], dated: DatedSet) -> RuleSet:
     grouped: dict[str, list[Rule]] = {}
     for rule in rules:
         if rule.kind == "wrong":
@@ -280,7 +300,7 @@ def _index(rules: tuple[Rule, ...]) -> RuleSet:
     index: dict[str, list[tuple[str, tuple[Rule, ...]]]] = {}
     for literal in longest_first:
         index.setdefault(literal[0], []).append((literal, tuple(grouped[literal])))
-    return RuleSet(rules, index, "|".join(map(re.escape, longest_first)))
+    return RuleSet(rules, index, "|".join(map(re.escape, longest_first)), dated)
 
 
 def _read(path: Path) -> str:
@@ -402,6 +422,51 @@ def _date(value, out: _Collector, *path) -> _dt.date | None:
     return None
 
 
+def _events() -> dict:
+    """The events of the shared file of dated formulations (read only when rules are built)."""
+    from drafter.formulations import load
+
+    return load().events
+
+
+def _formulation_dates(raw, rule_id: str, event: str, out: _Collector, path):
+    """(since, until, source text) of a formulation rule.
+
+    A built-in rule names an event of drafter/data/formulations.yaml, so that every
+    date lives once; a user's own rule may instead give since and an event text.
+    """
+    events = _events()
+    since = until = None
+    if event in events:
+        if "since" in raw:
+            out.add(f"提法规则 {rule_id} 的事件 {event} 已有日期（{events[event].date}），"
+                    "请删去 since，日期只写在 drafter/data/formulations.yaml 一处。", *path, "since")
+        since, event = events[event].date, events[event].source
+    elif "since" in raw and event:
+        since = _date(raw["since"], out, *path, "since")
+    else:
+        known = "、".join(sorted(events))
+        out.add(f"提法规则 {rule_id} 须写明 event：drafter/data/formulations.yaml 中的事件名"
+                f"（{known}），或者自己写 since（起始日期）和 event（哪次会议或文件改变了提法）。",
+                *path)
+    if "until" in raw:
+        value = raw["until"]
+        until = events[value].date if isinstance(value, str) and value in events else _date(
+            value, out, *path, "until")
+    return since, until, event
+
+
+def _expand_lists(source: str, lists: dict[str, tuple[str, ...]]) -> str:
+    """【词表名】 in a regex stands for any word of that list of the file (longest first)."""
+    def alternatives(ref: re.Match) -> str:
+        words = lists.get(ref.group(1))
+        if words is None:
+            return ref.group()
+        return "(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
+
+    return re.sub(r"【([^】]+)】", alternatives, source) if "【" in source else source
+
+
 def _context(raw, key: str, lists, out: _Collector, path) -> Context:
     if raw is None:
         return Context()
@@ -479,13 +544,7 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
     event = _as_text(raw.get("event")) or ""
     since = until = None
     if cat == "formulation":
-        if "since" not in raw or not event:
-            out.add(f"提法规则 {rule_id} 须写明 since（起始日期）和 event（哪次会议或文件改变了提法）。",
-                    *path)
-        else:
-            since = _date(raw["since"], out, *path, "since")
-        if "until" in raw:
-            until = _date(raw["until"], out, *path, "until")
+        since, until, event = _formulation_dates(raw, rule_id, event, out, path)
     elif "since" in raw or "until" in raw:
         out.add(f"规则 {rule_id}：since/until 只用于 category 为 formulation 的提法规则。", *path)
     if not reason and cat != "formulation":
@@ -521,7 +580,7 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         if not isinstance(raw["regex"], str):
             out.add(f"规则 {rule_id} 的 regex 应当是文字（建议用单引号括起）。", *path, "regex")
         else:
-            source, shadow, needles = _pattern(raw["regex"], out, path)
+            source, shadow, needles = _pattern(_expand_lists(raw["regex"], lists), out, path)
     elif kind == "table":
         table_raw = raw["table"]
         if isinstance(table_raw, str):  # "們们 這这": each pair is wrong then right
@@ -555,6 +614,13 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
             out.add(f"规则 {rule_id} 的 check“{check}”不存在。内置检查有：{'、'.join(CHECKS)}。",
                     *path, "check")
 
+    overrides = raw.get("overrides") or []
+    not_in_line = raw.get("not_in_line") or []
+    for key, value in (("overrides", overrides), ("not_in_line", not_in_line)):
+        if not _is_str_list(value):
+            out.add(f"规则 {rule_id} 的 {key} 应当是{'规则编号' if key == 'overrides' else '词语'}的列表。",
+                    *path, key)
+
     examples = raw.get("examples") or {}
     flag = silent = []
     if not isinstance(examples, dict) or not set(examples) <= {"flag", "silent"}:
@@ -572,7 +638,8 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
         id=rule_id, category=cat, confidence=confidence, reason=reason, kind=kind,
         right=right, suggestion=suggestion, fix=fix, wrong=wrong, source=source, on_shadow=shadow,
         needles=needles, table=table, check=check, exceptions=tuple(exceptions), since=since, until=until,
-        event=event, file=file, examples_flag=tuple(flag), examples_silent=tuple(silent),
+        event=event, overrides=tuple(overrides), not_in_line=tuple(not_in_line), file=file,
+        examples_flag=tuple(flag), examples_silent=tuple(silent),
         **contexts,
     )
 

@@ -71,9 +71,12 @@ def load_source(path: str | Path) -> Source:
     if suffix != ".docx" and suffix not in TEXT_SUFFIXES:
         raise UserError(f"无法检查 {path}：只支持 {SUPPORTED} 文件。"
                         "其他格式请先另存为 .docx 或纯文本（.txt）。")
-    data = read_bytes(path)
     if suffix == ".docx":
+        from drafter.docx_package import read_package
+
+        data = read_package(path)
         return Source(str(path), "docx", "\n".join(_docx_lines(path, data)), path)
+    data = read_bytes(path)
     raw, encoding, bom = _decode(data, str(path))
     newline = "\r\n" if "\r\n" in raw else "\n"
     raw = raw.replace("\r\n", "\n")
@@ -139,45 +142,27 @@ def _strip_markdown(raw: str) -> tuple[str, list[int]]:
 # ---------------------------------------------------------------- docx
 
 
+def open_docx(path: Path, what: str = "文件"):
+    """The .docx at `path` as a python-docx document, or a UserError naming the file.
+
+    Every command that reads a user's Word document (check, its revisions and layout
+    check, format) opens it here, so they all refuse a damaged file the same way.
+    """
+    return _open_docx(path, read_bytes(path, what))
+
+
 def _open_docx(path: Path, data: bytes):
-    import io
-    import zipfile
+    from drafter.docx_package import open_docx
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
-
-    try:
-        return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError):
-        raise UserError(f"无法读取 {path}：文件已损坏或不是 Word 文档（.docx）。"
-                        "请用 Word 或 WPS 打开后另存为 .docx 再试。") from None
-
-
-def _paragraphs(document) -> list:
-    """Every paragraph of the body in reading order, table cells included."""
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
-
-    body = document.element.body
-    return [Paragraph(p, document._body) for p in body.iter(qn("w:p"))]
-
-
-def _segments(paragraph) -> list[tuple[object, str]]:
-    """(run, text) for the runs of a paragraph, hyperlinks' runs included, in order."""
-    from docx.text.hyperlink import Hyperlink
-
-    out = []
-    for item in paragraph.iter_inner_content():
-        runs = item.runs if isinstance(item, Hyperlink) else [item]
-        for run in runs:
-            out.append((run, run.text.replace("\n", "")))
-    return out
+    return open_docx(data, str(path), f"无法读取 {path}：文件已损坏或不是 Word 文档（.docx）。"
+                                      "请用 Word 或 WPS 打开后另存为 .docx 再试。")
 
 
 def _docx_lines(path: Path, data: bytes) -> list[str]:
+    from drafter.docx_text import paragraph_text, paragraphs
+
     document = _open_docx(path, data)
-    return ["".join(text for _, text in _segments(p)) for p in _paragraphs(document)]
+    return [paragraph_text(p) for p in paragraphs(document.element.body)]
 
 
 # ---------------------------------------------------------------- fixing
@@ -223,50 +208,9 @@ def _applied(fixable: list[Finding]) -> list[Finding]:
 
 
 def _fix_docx(source: Source, fixable: list[Finding]) -> FixResult:
-    """Change text inside single runs only, so every run keeps its formatting."""
-    import io
-
-    from docx.oxml.ns import qn
+    """Each fix as a tracked change with a comment, so the reader accepts or rejects it in Word."""
+    from drafter.check.revisions import tracked_copy
 
     assert source.path is not None
-    document = _open_docx(source.path, read_bytes(source.path))
-    paragraphs = _paragraphs(document)
-    applied: list[Finding] = []
-    skipped: list[tuple[Finding, str]] = []
-    by_line: dict[int, list[Finding]] = {}
-    for f in fixable:
-        by_line.setdefault(f.line, []).append(f)
-    for line, items in by_line.items():
-        segments = _segments(paragraphs[line - 1])
-        bounds, offset = [], 0
-        for run, text in segments:
-            bounds.append((offset, offset + len(text), run))
-            offset += len(text)
-        limit = offset + 1
-        for f in sorted(items, key=lambda f: f.column, reverse=True):
-            start = f.column - 1
-            end = start + len(f.text)
-            if end > limit:
-                skipped.append((f, "与前一处修正重叠"))
-                continue
-            holder = next(((s, r) for s, e, r in bounds if s <= start and end <= e), None)
-            if holder is None:
-                skipped.append((f, "这处文字跨越了格式不同的几段文字，请在 Word 中手工修改"))
-                continue
-            run_start, run = holder
-            children = [c for c in run._r if c.tag != qn("w:rPr")]
-            if len(children) != 1 or children[0].tag != qn("w:t"):
-                skipped.append((f, "这处文字所在的格式较复杂，请在 Word 中手工修改"))
-                continue
-            t = children[0]
-            old = t.text or ""
-            if old[start - run_start:end - run_start] != f.text:
-                skipped.append((f, "文档内容与检查时不一致"))
-                continue
-            t.text = old[:start - run_start] + f.fix + old[end - run_start:]
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            applied.append(f)
-            limit = start
-    stream = io.BytesIO()
-    document.save(stream)
-    return FixResult(stream.getvalue(), applied, skipped)
+    result = tracked_copy(open_docx(source.path), fixable, fixable)
+    return FixResult(result.data, result.revised, result.skipped)

@@ -230,10 +230,18 @@ def _heading(line: str) -> tuple[int, int, str, int] | None:
     return None
 
 
+# 第一章 / 第三条: in laws and regulations the items （一）（二） start again in every article.
+_ARTICLE = re.compile(r"^[ \u3000\t]*第[一二三四五六七八九十百零〇\d]+([编章节条])")
+
+
 def heading_sequence(lines: list[str]) -> Iterator[Item]:
     """一、二、四、 or （一）（三）: each level counts on from the last heading at that level."""
     last = [0, 0, 0, 0, 0]
     for row, line in enumerate(lines):
+        article = _ARTICLE.match(line)
+        if article:
+            first = 2 if article.group(1) == "条" else 1
+            last[first:] = [0] * (5 - first)
         found = _heading(line)
         if found is None:
             continue

@@ -29,6 +29,7 @@ never imports python-docx.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,7 +58,10 @@ def write_docx(document: Document, stream: BinaryIO, profile: StyleProfile,
     """
     base = base_package(profile, reference_docx)
     paragraphs, removed = _paragraphs(document, profile, base)
-    body = wordxml.paragraphs_xml(paragraphs, base.paragraph_open)
+    body = "".join(
+        wordxml.table_xml(item.rows, item.style_id, profile.text_width_twips, base.paragraph_open)
+        if isinstance(item, _Table) else wordxml.paragraphs_xml([item], base.paragraph_open)
+        for item in paragraphs)
     own = [
         (base.document_part, (base.document_head + body + base.document_tail).encode("utf-8")),
         (base.core_part, _core_properties(document, profile, properties or {}).encode("utf-8")),
@@ -86,12 +90,21 @@ def write(document: Document, options) -> tuple[bytes, list[str]]:
 # ------------------------------------------------------------------ content
 
 
+@dataclass(frozen=True)
+class _Table:
+    rows: tuple[tuple[str, ...], ...]
+    style_id: str | None
+
+
 def _paragraphs(document: Document, profile: StyleProfile, base: Base
-                ) -> tuple[list[tuple[str | None, list[wordxml.Run]]], int]:
-    """(style id, runs) per output paragraph, and how many illegal characters were dropped.
+                ) -> tuple[list[wordxml.Paragraph | _Table], int]:
+    """(style id, runs, keep with next) per output paragraph (or a table), and how many
+    illegal characters were dropped.
 
     Headings get their number (一、 （一） 1. （1）) as the first run; the title group
-    and the signature are set off by the profile's blank lines.
+    and the signature are set off by the profile's blank lines. The closing block
+    (the last body paragraph, the blank lines, the signature and the date) is kept
+    on one page: a date or signature alone on the last page is the slip to avoid.
     """
     style_ids = dict(base.style_ids)
 
@@ -103,16 +116,30 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
     title_end = 0
     while title_end < len(blocks) and blocks[title_end][0].kind in (Kind.TITLE, Kind.SUBTITLE):
         title_end += 1
-    blank = (paragraph_style("body"), [])
+    closing = len(blocks)
+    while closing > 0 and blocks[closing - 1][0].kind in (Kind.SIGNATURE, Kind.DATE):
+        closing -= 1
+    blank = (paragraph_style("body"), [], False)
     placeholder_id = style_ids["placeholder"]
     highlight = profile.style("placeholder").highlight or None
-    paragraphs: list[tuple[str | None, list[wordxml.Run]]] = []
+    paragraphs: list[wordxml.Paragraph | _Table] = []
     removed = 0
     for index, (block, number) in enumerate(blocks):
+        if block.kind is Kind.TABLE:
+            rows = []
+            for row in block.rows:
+                cells = []
+                for cell in row:
+                    text, dropped = wordxml.xml_safe(cell)
+                    removed += dropped
+                    cells.append(text)
+                rows.append(tuple(cells))
+            paragraphs.append(_Table(tuple(rows), style_ids["body"]))
+            continue
         closing_starts = (block.kind in (Kind.SIGNATURE, Kind.DATE) and index > 0
                           and blocks[index - 1][0].kind not in (Kind.SIGNATURE, Kind.DATE))
-        if closing_starts:
-            paragraphs += [blank] * profile.blank_lines_before_signature
+        if closing_starts:  # blank lines that belong to the signature stay with it
+            paragraphs += [blank[:2] + (True,)] * profile.blank_lines_before_signature
         role = (f"heading{min(max(block.level, 1), 4)}" if block.kind is Kind.HEADING
                 else ROLE_OF_KIND[block.kind])
         runs: list[wordxml.Run] = [(number, None, None)] if number else []
@@ -123,7 +150,8 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
                 runs.append((text, placeholder_id, highlight))
             elif text:
                 runs.append((text, None, None))
-        paragraphs.append((paragraph_style(role), runs))
+        keep_next = closing < len(blocks) and closing - 1 <= index < len(blocks) - 1
+        paragraphs.append((paragraph_style(role), runs, keep_next))
         if index + 1 == title_end and title_end < len(blocks):
             paragraphs += [blank] * profile.blank_lines_after_title
     return paragraphs or [blank], removed  # Word wants at least one paragraph
@@ -134,7 +162,7 @@ def _roles_used(document: Document) -> set[str]:
     for block in document.blocks:
         if block.kind is Kind.HEADING:
             roles.add(f"heading{min(max(block.level, 1), 4)}")
-        else:
+        elif block.kind is not Kind.TABLE:
             roles.add(ROLE_OF_KIND[block.kind])
         if any(span.placeholder for span in block.spans):
             roles.add("placeholder")

@@ -13,10 +13,12 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable
+from copy import deepcopy
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from drafter.docx_text import child_text
 from drafter.writers.wordxml import R_NS, W_NS, quoteattr
 from drafter.writers.wordxml import W_DECLARATIONS as _W
 
@@ -89,6 +91,11 @@ def set_east_asian_fonts(rPr, east_asian: str, latin: str) -> None:
          cs=latin or None, hint="eastAsia")
 
 
+def set_east_asian_hint(rPr) -> None:
+    """w:hint="eastAsia" alone on a run: shared characters (“ ” — …) use the Chinese font."""
+    _set(_child(rPr, "rFonts", RPR_ORDER), hint="eastAsia")
+
+
 def set_font_size(rPr, points: float) -> None:
     """Font size for both Chinese/Latin (w:sz) and complex scripts (w:szCs), in half points."""
     half_points = round(points * 2)
@@ -106,9 +113,8 @@ def set_languages(rPr, latin: str, east_asian: str) -> None:
     _set(_child(rPr, "lang", RPR_ORDER), val=latin, eastAsia=east_asian)
 
 
-def set_document_defaults(styles_element, east_asian: str, latin: str, points: float,
-                          latin_language: str, east_asian_language: str) -> None:
-    """w:docDefaults: what every style inherits, so nothing falls back to Calibri/theme fonts."""
+def default_run_properties(styles_element):
+    """The w:rPr of w:docDefaults (created if missing): what every style inherits."""
     defaults = styles_element.find(qn("w:docDefaults"))
     if defaults is None:
         defaults = OxmlElement("w:docDefaults")
@@ -121,6 +127,13 @@ def set_document_defaults(styles_element, east_asian: str, latin: str, points: f
     if rPr is None:
         rPr = OxmlElement("w:rPr")
         r_default.append(rPr)
+    return rPr
+
+
+def set_document_defaults(styles_element, east_asian: str, latin: str, points: float,
+                          latin_language: str, east_asian_language: str) -> None:
+    """w:docDefaults: what every style inherits, so nothing falls back to Calibri/theme fonts."""
+    rPr = default_run_properties(styles_element)
     set_east_asian_fonts(rPr, east_asian, latin)
     set_font_size(rPr, points)
     set_languages(rPr, latin_language, east_asian_language)
@@ -186,11 +199,16 @@ def append_page_number(paragraph, prefix: str, suffix: str) -> None:
     A complex field (fldChar begin/separate/end) rather than w:fldSimple, because
     WPS and older readers update it more reliably.
     """
+    def add_run(text: str = ""):
+        run = paragraph.add_run(text)
+        set_east_asian_hint(run._r.get_or_add_rPr())  # the dashes take the Chinese font
+        return run
+
     if prefix:
-        paragraph.add_run(prefix)
+        add_run(prefix)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
                        ("end", None)):
-        run = paragraph.add_run()
+        run = add_run()
         if kind is not None:
             char = OxmlElement("w:fldChar")
             _set(char, fldCharType=kind)
@@ -203,7 +221,7 @@ def append_page_number(paragraph, prefix: str, suffix: str) -> None:
             instr.text = text
             run._r.append(instr)
     if suffix:
-        paragraph.add_run(suffix)
+        add_run(suffix)
 
 
 # ------------------------------------------------------------------- package
@@ -226,6 +244,104 @@ def drop_unreferenced_content(part) -> int:
             del part.rels[rId]
             dropped += 1
     return dropped
+
+
+# What a reference docx carries about itself, not about its look: its company,
+# manager and statistics (app.xml), custom properties, a thumbnail of its first
+# page, customXml data (e.g. SharePoint or OA-system metadata) and its comments
+# and their authors. None of it belongs in a draft.
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+PRIVATE_PACKAGE_RELTYPES = {
+    _OFFICE + "extended-properties", _OFFICE + "custom-properties", _PACKAGE + "thumbnail",
+}
+PRIVATE_DOCUMENT_RELTYPES = {
+    _OFFICE + "customXml", _OFFICE + "comments", _OFFICE + "people",
+    "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+    "http://schemas.microsoft.com/office/2011/relationships/people",
+    "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+    "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
+}
+
+
+def drop_private_parts(package) -> int:
+    """Drop a reference's metadata parts (app.xml, thumbnail, customXml, comments…)."""
+    dropped = 0
+    for rels, private in ((package.part.package.rels, PRIVATE_PACKAGE_RELTYPES),
+                          (package.part.rels, PRIVATE_DOCUMENT_RELTYPES)):
+        for rId, rel in list(rels.items()):
+            if rel.reltype in private:
+                del rels[rId]
+                dropped += 1
+    return dropped
+
+
+def copy_header_to_even_pages(section) -> bool:
+    """Give even pages the default (odd-page) header when the section has none of its own.
+
+    With odd and even pages different (needed for the 公文 page numbers, right on
+    odd pages and left on even ones) Word and LibreOffice show no header at all on
+    even pages that lack an even header, so a letterhead would appear on every
+    other page only. The copy relates to the same images and links.
+    """
+    default, even = section.header, section.even_page_header
+    if default.is_linked_to_previous or not even.is_linked_to_previous:
+        return False
+    source = default.part
+    even.is_linked_to_previous = False  # adds an empty header part
+    target = even.part
+    renamed = {}
+    for rId, rel in source.rels.items():
+        if rel.is_external:
+            renamed[rId] = target.relate_to(rel.target_ref, rel.reltype, is_external=True)
+        else:
+            renamed[rId] = target.relate_to(rel.target_part, rel.reltype)
+    for child in list(target.element):
+        target.element.remove(child)
+    for child in source.element:
+        copy = deepcopy(child)
+        for element in copy.iter():
+            for key, value in element.attrib.items():
+                if key.startswith("{" + R_NS + "}") and value in renamed:
+                    element.set(key, renamed[value])
+        target.element.append(copy)
+    return True
+
+
+def prefer_named_fonts(styles_element) -> None:
+    """Where a style names a font and also a theme font for the same script, keep the name.
+
+    Word writes both (w:eastAsia="仿宋_GB2312" w:eastAsiaTheme="minorEastAsia") and then
+    the theme font wins, so a reference's 仿宋 shows as the theme's 等线 or MS Mincho.
+    """
+    pairs = (("ascii", "asciiTheme"), ("hAnsi", "hAnsiTheme"), ("eastAsia", "eastAsiaTheme"),
+             ("cs", "cstheme"))
+    for fonts in styles_element.iter(qn("w:rFonts")):
+        for name, theme in pairs:
+            if fonts.get(qn("w:" + name)) and fonts.get(qn("w:" + theme)) is not None:
+                fonts.attrib.pop(qn("w:" + theme))
+
+
+def set_theme_font_language(settings_element, latin: str, east_asian: str) -> None:
+    """w:themeFontLang: which script's faces the theme fonts mean (zh-CN: the Hans ones).
+
+    A reference made on a Japanese or English system says ja-JP or en-US here, and
+    theme-font text then comes out in Japanese or Latin faces.
+    """
+    element = settings_element.find(qn("w:themeFontLang"))
+    if element is None:
+        element = OxmlElement("w:themeFontLang")
+        later = {qn("w:" + n) for n in ("clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                                        "doNotAutoCompressPictures", "forceUpgrade",
+                                        "captions", "readModeInkLockDown", "smartTagType",
+                                        "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+                                        "decimalSymbol", "listSeparator")}
+        anchor = next((child for child in settings_element if child.tag in later), None)
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            settings_element.append(element)
+    _set(element, val=latin, eastAsia=east_asian)
 
 
 _MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}.main+xml"
@@ -351,3 +467,137 @@ def package_skeleton(fonts: Iterable[tuple[str, str, bool]], latin_language: str
         for name, text in parts.items():
             archive.writestr(name, text.encode("utf-8"))
     return buffer.getvalue()
+
+
+# ------------------------------------------------------ revisions and comments
+#
+# Word's 修订 (tracked changes) and 批注 (comments), for proofreading someone's
+# document: deleted text moves into w:del (as w:delText), new text sits in w:ins,
+# both stamped with author and date, so the reader accepts or rejects each one.
+# These helpers work on runs that are whole: split_run first cuts a run where a
+# change begins or ends, copying its formatting to every piece.
+
+# Run children a tracked deletion may hold; anything else (pictures, fields, breaks) stays.
+DELETABLE = {qn(f"w:{tag}") for tag in ("rPr", "t", "tab", "ptab", "noBreakHyphen")}
+
+
+def split_run(run, cuts: Iterable[int]) -> list:
+    """Cut a w:r at character offsets (within its text) into runs that look the same.
+
+    Each piece gets a copy of the run's properties. A zero-width child (a line
+    break, a picture, a field character) that sits exactly at a cut becomes a
+    piece of its own, so a change beside it never swallows it. Returns the
+    pieces, which replace the run in its parent.
+    """
+    import copy
+
+    cuts = sorted(set(cuts))
+    properties = run.find(qn("w:rPr"))
+    atoms: list[tuple[object, int, int]] = []  # (child, start, length)
+    offset = 0
+    for child in list(run):
+        if child is properties:
+            continue
+        length = len(child_text(child))
+        inner = [c - offset for c in cuts if offset < c < offset + length]
+        if child.tag == qn("w:t") and inner:
+            text = child.text or ""
+            bounds = [0, *inner, len(text)]
+            for a, b in zip(bounds, bounds[1:], strict=False):
+                part = OxmlElement("w:t")
+                part.set(qn("xml:space"), "preserve")
+                part.text = text[a:b]
+                atoms.append((part, offset + a, b - a))
+        else:
+            atoms.append((child, offset, length))
+        offset += length
+
+    def key(atom: tuple[object, int, int]) -> tuple:
+        _, start, length = atom
+        if length == 0 and start in cuts:
+            return ("edge", start)
+        return ("text", sum(1 for c in cuts if c <= start))
+
+    groups: list[list[object]] = []
+    last = None
+    for atom in atoms:
+        if not groups or key(atom) != last:
+            groups.append([])
+            last = key(atom)
+        groups[-1].append(atom[0])
+    if len(groups) <= 1:
+        return [run]
+    pieces = []
+    for children in groups:
+        piece = OxmlElement("w:r")
+        for name, value in run.attrib.items():
+            piece.set(name, value)
+        if properties is not None:
+            piece.append(copy.deepcopy(properties))
+        for child in children:
+            piece.append(child)
+        pieces.append(piece)
+    for piece in pieces:
+        run.addprevious(piece)
+    run.getparent().remove(run)
+    return pieces
+
+
+def _stamp(element, revision_id: int, author: str, date: str) -> None:
+    element.set(qn("w:id"), str(revision_id))
+    element.set(qn("w:author"), author)
+    element.set(qn("w:date"), date)
+
+
+def track_deletion(runs: list, revision_id: int, author: str, date: str):
+    """Wrap consecutive sibling runs in w:del: their text shows struck through until accepted."""
+    deletion = OxmlElement("w:del")
+    _stamp(deletion, revision_id, author, date)
+    runs[0].addprevious(deletion)
+    for run in runs:
+        for child in run:
+            if child.tag == qn("w:t"):
+                child.tag = qn("w:delText")
+            elif child.tag == qn("w:instrText"):
+                child.tag = qn("w:delInstrText")
+        deletion.append(run)
+    return deletion
+
+
+def track_insertion(after, text: str, properties, revision_id: int, author: str, date: str):
+    """A w:ins holding one run of `text` (formatted like `properties`, a w:rPr), after `after`."""
+    import copy
+
+    insertion = OxmlElement("w:ins")
+    _stamp(insertion, revision_id, author, date)
+    run = OxmlElement("w:r")
+    if properties is not None:
+        run.append(copy.deepcopy(properties))
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    insertion.append(run)
+    after.addnext(insertion)
+    return insertion
+
+
+def mark_comment(first, last, comment_id: int) -> None:
+    """Anchor comment `comment_id` on the content from `first` to `last` (siblings or not):
+    w:commentRangeStart before, w:commentRangeEnd and the reference mark after."""
+    start = OxmlElement("w:commentRangeStart")
+    start.set(qn("w:id"), str(comment_id))
+    first.addprevious(start)
+    end = OxmlElement("w:commentRangeEnd")
+    end.set(qn("w:id"), str(comment_id))
+    last.addnext(end)
+    reference = OxmlElement("w:r")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "CommentReference")
+    properties = OxmlElement("w:rPr")
+    properties.append(style)
+    reference.append(properties)
+    mark = OxmlElement("w:commentReference")
+    mark.set(qn("w:id"), str(comment_id))
+    reference.append(mark)
+    end.addnext(reference)

@@ -13,12 +13,30 @@ def _span_text(block, markdown: bool) -> str:
     return "".join(f"**{s.text}**" if s.placeholder else s.text for s in block.spans)
 
 
+def _table_text(block) -> str:
+    """A table row per line, cells separated by tabs (a cell's own paragraphs by spaces)."""
+    return "\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in block.rows)
+
+
+def _table_markdown(block) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", "<br>")
+
+    header, *rows = block.rows
+    lines = ["| " + " | ".join(cell(c) for c in header) + " |",
+             "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def to_text(document: Document) -> str:
     """Paragraphs indented with two full-width spaces, headings numbered, blank line between."""
     out: list[str] = []
     for block, number in document.numbered():
         text = block.text
-        if block.kind is Kind.TITLE:
+        if block.kind is Kind.TABLE:
+            out.append(_table_text(block))
+        elif block.kind is Kind.TITLE:
             out.append(text)
         elif block.kind is Kind.SUBTITLE:
             out.append(text)
@@ -36,7 +54,9 @@ def to_markdown(document: Document) -> str:
     out: list[str] = []
     for block, number in document.numbered():
         text = _span_text(block, markdown=True)
-        if block.kind is Kind.TITLE:
+        if block.kind is Kind.TABLE:
+            out.append(_table_markdown(block))
+        elif block.kind is Kind.TITLE:
             out.append(f"# {text}")
         elif block.kind is Kind.SUBTITLE:
             out.append(f"*{text}*")
