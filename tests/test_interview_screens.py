@@ -331,6 +331,7 @@ def test_a_three_line_paste_into_a_list_gives_three_items(start, tmp_path):
     t.send(ENTER)
     t.send(ENTER)
     t.expect("✔ 品牌活动名称：科技活动周、全国科普日、科普月")
+    assert "应删去" not in t.screen  # no joined-up item with stray spaces to warn about
     t.answer("特色活动介绍", ENTER)
     t.answer("落款日期", ENTER)
     t.wait_screen("请检查全部")
