@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from pty_helpers import (
+    CTRL_E,
     CTRL_P,
     CTRL_U,
     DOWN,
@@ -314,6 +315,30 @@ def test_regenerating_twice_in_one_folder_gives_two_drafts(start, tmp_path):
 # -- lists ----------------------------------------------------------------------------------
 
 
+def answer_up_to_programmes(t: Terminal, events: str = "12") -> None:
+    """The test template's questions before its list, answered plainly."""
+    t.answer("材料年份", ENTER)
+    t.answer("单位全称", "青川县科学技术协会", ENTER)
+    t.answer("单位简称", ENTER)
+    t.answer("全年科普活动场次", events, ENTER)
+    answer_from_station(t)
+
+
+def answer_from_station(t: Terminal) -> None:
+    t.answer("是否建有院士专家工作站", "n")
+    t.answer("获评的示范称号", ENTER)
+    t.answer("重点工作领域", " ", ENTER)
+
+
+def finish_after_activity(t: Terminal) -> int:
+    """Enter through the last questions and the review screen; the exit status."""
+    t.answer("特色活动介绍", ENTER)
+    t.answer("落款日期", ENTER)
+    t.wait_screen("请检查全部")
+    t.send(ENTER)
+    return t.finish()
+
+
 def test_a_three_line_paste_into_a_list_gives_three_items(start, tmp_path):
     t = start(str(TEMPLATE), "-o", "材料.txt", columns=100, lines=40)
     t.answer("材料年份", ENTER)
@@ -322,9 +347,7 @@ def test_a_three_line_paste_into_a_list_gives_three_items(start, tmp_path):
     t.answer("全年科普活动场次", "13.8万", ENTER)
     t.expect("请填写 0 到 10000 之间的整数")  # the template's own limit still holds
     t.send(CTRL_U + "120" + ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_from_station(t)
     t.answer("品牌活动名称")
     t.paste("科技活动周\r\n全国科普日\r\n科普月")
     t.wait_screen("现有 3 项")
@@ -332,41 +355,27 @@ def test_a_three_line_paste_into_a_list_gives_three_items(start, tmp_path):
     t.send(ENTER)
     t.expect("✔ 品牌活动名称：科技活动周、全国科普日、科普月")
     assert "应删去" not in t.screen  # no joined-up item with stray spaces to warn about
-    t.answer("特色活动介绍", ENTER)
-    t.answer("落款日期", ENTER)
-    t.wait_screen("请检查全部")
-    t.send(ENTER)
-    assert t.finish() == 0
+    assert finish_after_activity(t) == 0
     assert saved(tmp_path / "材料.answers.yaml")["programmes"] == ["科技活动周", "全国科普日", "科普月"]
 
 
 def test_editing_the_middle_item_of_a_list_keeps_the_others(start, tmp_path):
     t = start(str(TEMPLATE), "-o", "材料.txt", columns=100, lines=40)
-    t.answer("材料年份", ENTER)
-    t.answer("单位全称", "青川县科学技术协会", ENTER)
-    t.answer("单位简称", ENTER)
-    t.answer("全年科普活动场次", "12", ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_up_to_programmes(t)
     t.answer("品牌活动名称", "甲活动", ENTER, "乙活动", ENTER, "丙活动", ENTER, ENTER)
     t.answer("特色活动介绍", CTRL_P)  # back to the list: each item on its own line
     rows = t.wait_screen("› 甲活动", "  乙活动", "  丙活动")
     t.send(UP)  # the cursor waits on the empty line after the items: up to 丙, up to 乙
     t.send(UP)
-    t.send("\x05" + CTRL_U + "乙活动（新）")  # Ctrl-E, Ctrl-U: clear the line, type anew
+    t.send(CTRL_E + CTRL_U + "乙活动（新）")  # end of line, then clear it: type anew
     t.send(DOWN + DOWN + ENTER)
     t.expect("✔ 品牌活动名称：甲活动、乙活动（新）、丙活动")
     t.answer("特色活动介绍", CTRL_P)
     t.wait_screen("› 甲活动")
-    t.send(UP + UP + "\x05" + CTRL_U)  # clearing the middle item drops that item only
+    t.send(UP + UP + CTRL_E + CTRL_U)  # clearing the middle item drops that item only
     t.send(DOWN + DOWN + ENTER)
     t.expect("✔ 品牌活动名称：甲活动、丙活动")
-    t.answer("特色活动介绍", ENTER)
-    t.answer("落款日期", ENTER)
-    t.wait_screen("请检查全部")
-    t.send(ENTER)
-    assert t.finish() == 0
+    assert finish_after_activity(t) == 0
     assert saved(tmp_path / "材料.answers.yaml")["programmes"] == ["甲活动", "丙活动"]
     assert rows  # the list was shown whole before editing
 
@@ -386,15 +395,9 @@ def test_going_back_two_questions_and_changing_an_answer(start, tmp_path):
     t.send(ENTER)
     t.wait_screen("第 4/11 题", "全年科普活动场次")
     t.send("5" + ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_from_station(t)
     t.answer("品牌活动名称", ENTER)
-    t.answer("特色活动介绍", ENTER)
-    t.answer("落款日期", ENTER)
-    t.wait_screen("请检查全部")
-    t.send(ENTER)
-    assert t.finish() == 0
+    assert finish_after_activity(t) == 0
     answers = saved(tmp_path / "材料.answers.yaml")
     assert answers["org_full_name"] == "青川县科学技术协会" and answers["org_short"] == "县科协"
     assert answers["events"] == 5
@@ -405,13 +408,7 @@ def test_going_back_two_questions_and_changing_an_answer(start, tmp_path):
 
 def test_an_empty_answer_leaves_no_example_that_reads_like_an_answer(start):
     t = start(str(TEMPLATE), "-o", "材料.txt", columns=100, lines=40)
-    t.answer("材料年份", ENTER)
-    t.answer("单位全称", "青川县科学技术协会", ENTER)
-    t.answer("单位简称", ENTER)
-    t.answer("全年科普活动场次", "8", ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_up_to_programmes(t, events="8")
     t.answer("品牌活动名称", ENTER)
     rows = t.wait_screen("✔ 品牌活动名称：（未填）")
     assert not any("例如" in row for row in rows if row.startswith(("✔", "›")))
