@@ -22,9 +22,10 @@ import yaml
 
 from drafter.errors import AnswersError, Problem
 from drafter.expressions import default_for, is_asked
+from drafter.inputs import read_text
 from drafter.questions import did_you_mean
 from drafter.templates import Template
-from drafter.yamlio import Loaded, YamlProblem, load_yaml_text, read_text
+from drafter.yamlio import Loaded, YamlProblem, load_yaml_text
 
 TOP_KEYS = {"template", "template_version", "answers"}
 # Characters XML 1.0 cannot hold: C0 controls except tab/newline/CR, surrogates, U+FFFE/FFFF.

@@ -7,9 +7,16 @@ fails alone and is reported with its reason; the others are still written.
 Each worker loads the template, the Jinja environment and the style profile
 once and reuses them for every document it renders.
 
-Ctrl-C: workers ignore SIGINT, so the documents being written when it arrives
-are finished (each write is atomic), no new ones are started, and any
-temporary file left behind is removed.
+Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a stopped service) are handled
+alike: workers ignore them, so the documents being written when one arrives are
+finished (each write is atomic), no new ones are started, any temporary file
+left behind is removed and the report is printed. Workers die with their
+parent even when it is killed outright (SIGKILL): on Linux the kernel tells
+them (PR_SET_PDEATHSIG), elsewhere they notice their parent is gone.
+
+One answers file never ends the batch: a user mistake is reported with its
+reason, and a bug (any other exception) is reported for that file with its
+traceback, while the other files are still written and the report printed.
 """
 
 from __future__ import annotations
@@ -18,14 +25,20 @@ import glob
 import os
 import signal
 import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from drafter.errors import UserError
-from drafter.output import prepare_out_dir
+from drafter.output import fit_name, prepare_out_dir, temporary_prefix
+
+# Signals that stop a batch the way Ctrl-C does (SIGHUP does not exist on Windows).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,7 @@ class Item:
     minutes: float = 0.0
     proofread: str = ""
     done: bool = False
+    crashed: bool = False  # failed through a bug in drafter, not a mistake in the input
 
     @property
     def ok(self) -> bool:
@@ -65,6 +79,7 @@ class Item:
 class BatchResult:
     items: list[Item]
     interrupted: bool = False
+    signal: int = 0  # the signal that stopped the batch, if one did
 
     @property
     def succeeded(self) -> list[Item]:
@@ -129,9 +144,13 @@ class Worker:
         except UserError as exc:
             item.error = exc.message
             return item
+        except Exception:  # a bug: report it for this file, keep going with the others
+            _record_bug(item)
+            return item
         item.values = values
         item.warnings = warnings
-        item.target = self.settings.out_dir / f"{name}{get_format(self.settings.fmt).suffixes[0]}"
+        suffix = get_format(self.settings.fmt).suffixes[0]
+        item.target = self.settings.out_dir / fit_name(name, suffix)
         return item
 
     def render(self, item: Item) -> Item:
@@ -145,6 +164,8 @@ class Worker:
                                    self.settings.reference_docx)
         except UserError as exc:
             item.error = exc.message
+        except Exception:  # a bug: report it for this file, keep going with the others
+            _record_bug(item)
         else:
             measured = draft.measure
             item.proofread = proofread_line(draft)
@@ -156,15 +177,58 @@ class Worker:
         return item
 
 
+BUG_MESSAGE = ("drafter 内部错误（程序缺陷，不是答案文件的问题）：处理这份答案文件时出错，其余文件不受影响。"
+               "请把下面的信息和这份答案文件一起报告给维护者。")
+
+
+def _record_bug(item: Item) -> None:
+    """Fail one item through an unexpected exception, keeping its traceback for the report."""
+    item.error = f"{BUG_MESSAGE}\n{traceback.format_exc().rstrip()}"
+    item.crashed = True
+
+
 _worker: Worker | None = None
 
 
-def _init_worker(settings: Settings) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent decides) and reuse a forked Worker."""
+def _init_worker(settings: Settings, parent: int) -> None:
+    """Pool initializer: leave stop signals to the parent, die with it, reuse a forked Worker."""
     global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    _die_with_parent(parent)
     if _worker is None or _worker.settings != settings:
         _worker = Worker(settings)
+
+
+PARENT_POLL = 1.0  # seconds between a worker's checks that its parent is alive
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the batch process is gone, however it ended.
+
+    A worker blocks reading its next task from a pipe whose write end the other
+    workers also hold, so it would never see the end of the file and would wait
+    forever. On Linux the kernel sends SIGKILL when the parent dies; everywhere a
+    daemon thread checks the parent pid and exits the process.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass  # no prctl: the thread below still ends the worker
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="drafter-parent-watch", daemon=True).start()
 
 
 def _plan_chunk(sources: list[Path]) -> list[Item]:
@@ -224,12 +288,14 @@ def _chunks(items: list, jobs: int) -> list[list]:
 
 
 def _run(pool, func: Callable[[list], list[Item]], items: list, jobs: int,
-         progress: Progress, on_done: Callable[[Item], None]) -> None:
+         progress: Progress, on_done: Callable[[Item], None], stop: _Stop) -> None:
     """Run func over items in chunks, in the pool or (pool is None) in this process."""
     failed = 0
     done = 0
     if pool is None:
         for item in items:
+            if stop.requested:
+                raise KeyboardInterrupt
             (result,) = func([item])
             on_done(result)
             done += 1
@@ -238,56 +304,89 @@ def _run(pool, func: Callable[[list], list[Item]], items: list, jobs: int,
         return
     from concurrent.futures import FIRST_COMPLETED, wait
 
-    with _CtrlC() as ctrl_c:
-        pending = {pool.submit(func, chunk) for chunk in _chunks(items, jobs)}
-        while pending and not ctrl_c.pressed:
-            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            for future in finished:
-                for result in future.result():
-                    on_done(result)
-                    done += 1
-                    failed += bool(result.error)
-            progress.update(done, failed)
-        if ctrl_c.pressed:
-            # Start nothing new, let the chunks in flight finish, and record what they wrote.
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=True)
-            for future in pending:
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    for result in future.result():
-                        on_done(result)
-            raise KeyboardInterrupt
+    def collect(future, chunk: list) -> None:
+        nonlocal done, failed
+        for result in _chunk_results(future, chunk):
+            on_done(result)
+            done += 1
+            failed += bool(result.error)
+
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = {}
+    for chunk in _chunks(items, jobs):
+        try:
+            chunks[pool.submit(func, chunk)] = chunk
+        except BrokenProcessPool:  # a worker died earlier: carry on in this process
+            for result in func(chunk):
+                on_done(result)
+                done += 1
+                failed += bool(result.error)
+    pending = set(chunks)
+    while pending and not stop.requested:
+        finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+        for future in finished:
+            collect(future, chunks[future])
+        progress.update(done, failed)
+    if stop.requested:
+        # Start nothing new, let the chunks in flight finish, and record what they wrote.
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
+        for future in pending:
+            if future.done() and not future.cancelled():
+                collect(future, chunks[future])
+        raise KeyboardInterrupt
 
 
-class _CtrlC:
-    """While a pool runs, the first Ctrl-C only sets a flag, checked between chunks.
+def _chunk_results(future, chunk: list) -> list[Item]:
+    """A finished chunk's items; if its worker process died (BrokenProcessPool, out of
+    memory), each of its items fails with the reason instead of ending the batch."""
+    exc = future.exception()
+    if exc is None:
+        return future.result()
+    reason = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    results = []
+    for entry in chunk:
+        item = entry if isinstance(entry, Item) else Item(entry)
+        item.values = None
+        item.error = (f"{BUG_MESSAGE}\n处理它的子进程意外退出（可能是内存不足或被强行结束）：{reason}")
+        item.crashed = True
+        results.append(item)
+    return results
 
-    A KeyboardInterrupt may strike anywhere, e.g. between submitting a chunk and
-    keeping its future, and then files a worker wrote would go unreported. A second
-    Ctrl-C interrupts at once. Outside the main thread (a library caller) signals
-    cannot be handled here, and Ctrl-C behaves as Python's default.
+
+class _Stop:
+    """Ctrl-C, SIGTERM and SIGHUP during a batch, all handled as Ctrl-C.
+
+    The first signal only sets a flag, checked between documents (or chunks, in a
+    pool): an exception may strike anywhere, e.g. between writing a file and
+    recording it, and then a file written would go unreported. A second signal
+    interrupts at once. Outside the main thread (a library caller) signals cannot
+    be handled here and keep Python's defaults.
     """
 
     def __init__(self):
-        self.pressed = False
-        self.previous = None
+        self.requested = False
+        self.signum = 0
+        self.previous: dict[int, object] = {}
 
-    def __enter__(self) -> _CtrlC:
-        try:
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread
-            self.previous = None
+    def __enter__(self) -> _Stop:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        for signum in STOP_SIGNALS:
+            self.previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def _handle(self, signum, frame) -> None:
-        if self.pressed:
+        self.signum = self.signum or signum
+        if self.requested:
             raise KeyboardInterrupt
-        self.pressed = True
+        self.requested = True
 
     def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
+        for signum, previous in self.previous.items():
+            signal.signal(signum, previous)
 
 
 def _duplicates(items: Iterable[Item]) -> dict[str, list[Item]]:
@@ -304,7 +403,8 @@ def _remove_temporaries(items: Iterable[Item]) -> None:
     for item in items:
         if item.target is None or item.done:
             continue
-        for leftover in item.target.parent.glob(f".{glob.escape(item.target.name)}.*.tmp"):
+        pattern = glob.escape(temporary_prefix(item.target)) + "*.tmp"
+        for leftover in item.target.parent.glob(pattern):
             try:
                 leftover.unlink()
             except OSError:
@@ -327,39 +427,44 @@ def run_batch(settings: Settings, sources: list[Path], jobs: int | None = None,
     order = list(sources)
     pool = None
     interrupted = False
-    try:
-        if jobs > 1:
-            from concurrent.futures import ProcessPoolExecutor
+    with _Stop() as stop:
+        try:
+            if jobs > 1:
+                from concurrent.futures import ProcessPoolExecutor
 
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                       initargs=(settings,))
-        progress = Progress(len(sources), "正在检查答案文件", progress_stream, show_progress)
-        try:
-            _run(pool, _plan_chunk, order, jobs, progress, lambda i: items.__setitem__(i.source, i))
+                pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                           initargs=(settings, os.getpid()))
+            progress = Progress(len(sources), "正在检查答案文件", progress_stream, show_progress)
+            try:
+                _run(pool, _plan_chunk, order, jobs, progress,
+                     lambda i: items.__setitem__(i.source, i), stop)
+            finally:
+                progress.close()
+            planned = [items[s] for s in order]
+            _check_targets(planned, settings)
+            clashes = _duplicates(planned)
+            if clashes:
+                raise UserError(_clash_message(clashes, planned))
+            todo = [i for i in planned if not i.error]
+            if todo:
+                prepare_out_dir(settings.out_dir)
+            if stop.requested:
+                raise KeyboardInterrupt
+            progress = Progress(len(todo), "正在生成", progress_stream, show_progress)
+            try:
+                _run(pool, _render_chunk, todo, jobs, progress,
+                     lambda i: items.__setitem__(i.source, i), stop)
+            finally:
+                progress.close()
+        except KeyboardInterrupt:
+            interrupted = True
         finally:
-            progress.close()
-        planned = [items[s] for s in order]
-        _check_targets(planned, settings)
-        clashes = _duplicates(planned)
-        if clashes:
-            raise UserError(_clash_message(clashes, planned))
-        todo = [i for i in planned if not i.error]
-        if todo:
-            prepare_out_dir(settings.out_dir)
-        progress = Progress(len(todo), "正在生成", progress_stream, show_progress)
-        try:
-            _run(pool, _render_chunk, todo, jobs, progress,
-                 lambda i: items.__setitem__(i.source, i))
-        finally:
-            progress.close()
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    result = BatchResult([items.get(s) or Item(s) for s in order], interrupted)
-    if interrupted:
-        _remove_temporaries(result.items)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        result = BatchResult([items.get(s) or Item(s) for s in order], interrupted,
+                             stop.signum if interrupted else 0)
+        if interrupted:
+            _remove_temporaries(result.items)
     return result
 
 
@@ -397,6 +502,12 @@ def _indent(text: str, prefix: str = "    ") -> str:
 
 # ------------------------------------------------------------------ report
 
+SIGNAL_NAMES = {
+    getattr(signal, name): label for name, label in (
+        ("SIGINT", ""), ("SIGTERM", "（收到终止信号 SIGTERM）"), ("SIGHUP", "（终端已关闭，SIGHUP）"))
+    if hasattr(signal, name)
+}
+
 
 def report(result: BatchResult, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Print what was written and what failed, with reasons; return the exit status."""
@@ -419,9 +530,14 @@ def report(result: BatchResult, out: TextIO | None = None, err: TextIO | None = 
     total = len(result.items)
     ok, bad, skipped = len(result.succeeded), len(result.failed), len(result.skipped)
     if result.interrupted:
-        print(f"已中断：共 {total} 份，已生成 {ok} 份，失败 {bad} 份，未处理 {skipped} 份。"
+        why = SIGNAL_NAMES.get(result.signal, "")
+        print(f"已中断{why}：共 {total} 份，已生成 {ok} 份，失败 {bad} 份，未处理 {skipped} 份。"
               "已生成的文件完整可用，未处理的没有留下任何文件。", file=err)
-        return 130
+        return 128 + (result.signal or signal.SIGINT)
+    if any(item.crashed for item in result.items):
+        print(f"批量生成结束：共 {total} 份，成功 {ok} 份，失败 {bad} 份，其中有 drafter 内部错误"
+              "（见上面的报错信息，请报告给维护者）。", file=err)
+        return 1
     if bad:
         print(f"批量生成结束：共 {total} 份，成功 {ok} 份，失败 {bad} 份（原因见上）。"
               "改正后可加 --force 重新生成全部，或只对失败的答案文件重新运行。", file=err)

@@ -15,10 +15,12 @@ from drafter import __version__
 # name, one-line summary: the overview `drafter --help` prints without loading any command.
 COMMANDS = (
     ("new", "在终端逐题回答，生成文稿并保存答案（可续答、可沿用去年的答案）"),
+    ("serve", "在浏览器中填写问卷，实时预览，下载 Word 文档（本机网页，不用命令行）"),
     ("render", "根据答案文件生成文稿，可批量、并行"),
     ("check", "校对文稿：疑似同义词替换（“伪原创”“降重”工具）造成的错词、过时提法、标点和标题序号"),
     ("format", "把已有的文字排成公文版式"),
     ("preview", "用 LibreOffice 把文稿转成 PDF（和第 1 页 PNG）预览"),
+    ("fonts", "查看、安装或删除公文字体的替代设置（供本机 LibreOffice 使用）"),
     ("templates", "查看、新建、检查模板（list / show / new / check）"),
 )
 DESCRIPTION = "从提纲模板起草公文格式的讲话稿、经验交流材料。"
@@ -77,8 +79,31 @@ def build_parser(command: str | None = None):
     (the others are listed by name), since building all of them costs more than a render."""
     import argparse
 
+    class Formatter(argparse.HelpFormatter):
+        """Help text with Chinese headings (argparse's own are English)."""
+
+        def add_usage(self, usage, actions, groups, prefix=None):
+            super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+        def format_help(self) -> str:
+            import re
+
+            # argparse ends section headings with an ASCII colon: 选项: → 选项：
+            return re.sub(r"^( *)([^\x00-\x7f][^\n:]*):$", r"\1\2：", super().format_help(),
+                          flags=re.MULTILINE)
+
     class Parser(argparse.ArgumentParser):
-        """argparse with Chinese usage errors and exit status 2."""
+        """argparse with Chinese help headings, Chinese usage errors and exit status 2."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            wants_help = kwargs.pop("add_help", True)
+            kwargs.setdefault("formatter_class", Formatter)
+            super().__init__(*args, add_help=False, **kwargs)
+            self._positionals.title = "参数"
+            self._optionals.title = "选项"
+            if wants_help:
+                self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                                  help="显示本帮助并退出")
 
         def error(self, message: str) -> None:
             self.print_usage(sys.stderr)
@@ -88,8 +113,9 @@ def build_parser(command: str | None = None):
     import importlib
 
     parser = Parser(prog="drafter", description=DESCRIPTION, epilog=EPILOG)
-    parser.add_argument("--version", action="version", version=f"drafter {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
+    parser.add_argument("--version", action="version", version=f"drafter {__version__}",
+                        help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser, title="命令")
     for name, summary in COMMANDS:
         if command in (None, name):
             importlib.import_module(f"drafter.commands.{name}").register(sub)

@@ -1,7 +1,8 @@
 """Question defaults and `when` conditions: small Jinja expressions over earlier answers.
 
-Evaluated in the same sandbox as outlines, so a template's questions are no more
-trusted than its outline.
+Evaluated in the same sandbox and under the same time, memory and recursion bounds as
+outlines (drafter.sandbox.guarded), so a template's questions are no more trusted than
+its outline.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ import datetime as dt
 from functools import lru_cache
 
 import jinja2
-from jinja2.sandbox import SecurityError
 
-from drafter.errors import Problem, TemplateError
+from drafter.errors import Problem, SandboxError, TemplateError
 from drafter.questions import Question
-from drafter.sandbox import GuardedSandbox
+from drafter.sandbox import GuardedSandbox, guarded
 
 
 @lru_cache(maxsize=1)
@@ -44,9 +44,18 @@ def _context(answers: dict) -> dict:
     return context
 
 
-def _fail(question: Question, what: str, exc: Exception) -> TemplateError:
-    return TemplateError([Problem(f"{what}无法计算：{exc}", file=question.source, line=question.line,
-                                  field=question.name)])
+def _evaluate(question: Question, what: str, call) -> object:
+    """Run a question's expression under the sandbox's bounds; a failure names the question."""
+
+    def run() -> object:
+        _env().reset_budget()
+        return call()
+
+    try:
+        return guarded(run, what)
+    except SandboxError as exc:
+        raise TemplateError([Problem(exc.message, file=question.source, line=question.line,
+                                     field=question.name)]) from None
 
 
 def default_for(question: Question, answers: dict) -> object:
@@ -55,11 +64,9 @@ def default_for(question: Question, answers: dict) -> object:
         return dt.date.today().year
     if not question.default_is_expression:
         return question.default
-    try:
-        _env().reset_budget()
-        text = _template(str(question.default)).render(_context(answers)).strip()
-    except (jinja2.TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
-        raise _fail(question, "默认值", exc) from None
+    context = _context(answers)
+    text = _evaluate(question, "默认值",
+                     lambda: _template(str(question.default)).render(context)).strip()
     return text or None
 
 
@@ -69,11 +76,14 @@ def is_asked(question: Question, answers: dict) -> bool:
         return False
     if not question.when:
         return True
+    context = _context(answers)
+    return bool(_evaluate(question, "提问条件 when ",
+                          lambda: _expression(when_expression(question))(**context)))
+
+
+def when_expression(question: Question) -> str:
+    """The `when` text as a bare expression: `{{ x }}` and `x` mean the same."""
     expression = question.when.strip()
     if expression.startswith("{{") and expression.endswith("}}"):
         expression = expression[2:-2]
-    try:
-        _env().reset_budget()
-        return bool(_expression(expression)(**_context(answers)))
-    except (jinja2.TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
-        raise _fail(question, "提问条件 when ", exc) from None
+    return expression

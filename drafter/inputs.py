@@ -1,16 +1,42 @@
-"""Reading the user's files, with one set of messages for the ways that fails."""
+"""Reading the user's files, with one set of messages for the ways that fails.
+
+Template and answers files are other people's files: their size is checked before
+they are read, so a 1 GB file (or /dev/zero) is refused instead of filling memory.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from drafter.errors import UserError
 
+# Larger than any real template or answers file by a wide margin (the examples are
+# 10–60 kB; a 100 kB paste in every field of a large template is about 5 MB), and far
+# below what YAML parsing of such a file would cost in memory.
+MAX_TEXT_FILE = 8 * 1024 * 1024
 
-def read_bytes(path: Path, what: str = "文件") -> bytes:
-    """The file's bytes; a missing file, a folder or a refused read is a clear UserError."""
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _too_big(path: Path, what: str, limit: int) -> UserError:
+    return UserError(f"{what} {path} 超过 {_megabytes(limit)}，已拒绝读取。"
+                     f"{what}通常只有几十 KB，请检查是否选错了文件。")
+
+
+def read_bytes(path: Path, what: str = "文件", limit: int | None = None) -> bytes:
+    """The file's bytes; a missing file, a folder, a refused read, or (with `limit`) a file
+    larger than `limit` bytes is a clear UserError. The size is checked before reading,
+    and a device or pipe that never ends is read no further than the limit."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            if limit is None:
+                return stream.read()
+            if os.fstat(stream.fileno()).st_size > limit:
+                raise _too_big(path, what, limit)
+            data = stream.read(limit + 1)
     except FileNotFoundError:
         raise UserError(f"找不到{what}：{path}。请检查路径和文件名是否正确。") from None
     except IsADirectoryError:
@@ -19,3 +45,20 @@ def read_bytes(path: Path, what: str = "文件") -> bytes:
         raise UserError(f"没有权限读取{what}：{path}。") from None
     except OSError as exc:
         raise UserError(f"无法读取{what} {path}：{exc.strerror or exc}。") from None
+    if len(data) > limit:
+        raise _too_big(path, what, limit)
+    return data
+
+
+def read_text(path: Path, what: str, limit: int | None = MAX_TEXT_FILE) -> str:
+    """A UTF-8 text file (BOM allowed), size-capped, with a clear message for the usual
+    failures."""
+    data = read_bytes(path, what, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"{what} {path} 不是 UTF-8 编码（第 {line} 行附近）。"
+            "请在编辑器中另存为 UTF-8 后再试。"
+        ) from None

@@ -14,27 +14,40 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from drafter.questions import Question
-from drafter.session import InterviewSession
+from drafter.questions import Question, split_items
+from drafter.screens import BACK, Option, ask_pick, ask_text
+from drafter.session import InterviewSession, Progress
 from drafter.templates import Template
 
 RENDER = "\0render"  # the review screen's "done" choice; never a question name
 SUMMARY_WIDTH = 28
 
 
+class GoBack(Exception):  # noqa: N818 - a request, not an error
+    """The user asked for the previous question."""
+
+
 class Asker(Protocol):
     def heading(self, group: str) -> None: ...
 
-    def ask(self, question: Question, default: object) -> object: ...
+    def ask(self, question: Question, default: object, progress: Progress | None = None
+            ) -> object: ...  # may raise GoBack
 
-    def review(self, template: Template, values: dict) -> str: ...
+    def review(self, template: Template, values: dict) -> str: ...  # may raise GoBack
+
+    def unchanged(self, items: list[tuple[Question, object]]) -> list[str]: ...
 
     def warn(self, text: str) -> None: ...
 
 
 @dataclass
 class Questionnaire:
-    """The flow of `drafter new`: ask what is unanswered, then review until done."""
+    """The flow of `drafter new`: ask what is unanswered, review, confirm last year's figures.
+
+    The back key walks to the previous question; after changing it the questions in
+    between are shown again with their answers (Enter keeps each) until the first one
+    not yet answered.
+    """
 
     session: InterviewSession
     asker: Asker
@@ -45,27 +58,80 @@ class Questionnaire:
         session = self.session
         while True:
             self.fill()
-            name = self.asker.review(session.template, session.values)
+            try:
+                name = self.asker.review(session.template, session.values)
+            except GoBack:
+                last = session.applicable()
+                if last:
+                    self._edit(last[-1])
+                continue
             if name == RENDER:
-                return session.values
+                if self._confirm_unchanged():
+                    return session.values
+                continue
             question = session.template.question(name)
             if question is not None:
-                self._ask(question)
+                self._edit(question)
 
     def fill(self) -> None:
         """Ask each question that applies and has no answer yet, in template order."""
-        while (question := self.session.next_question()) is not None:
-            if question.group and question.group != self._group:
-                self.asker.heading(question.group)
-                self._group = question.group
-            self._ask(question)
+        session = self.session
+        current = session.next_question()
+        revisiting = False  # walking forward again over answers given before going back
+        while current is not None:
+            if not self._ask(current):
+                earlier = session.previous_question(current.name)
+                if earlier is None:
+                    self.asker.warn("已经是第一题。")
+                else:
+                    current, revisiting = earlier, True
+                continue
+            if revisiting:
+                following = session.next_after(current.name)
+                if following is not None and session.is_answered(following.name):
+                    current = following
+                    continue
+                revisiting = False
+            current = session.next_question()
 
-    def _ask(self, question: Question) -> None:
-        value = self.asker.ask(question, self.session.start_value(question))
-        if self.session.set(question.name, value):
-            self.session.leave_empty(question.name)  # e.g. a required fact with no default
-        for note in self.session.take_notes():
+    def _edit(self, question: Question) -> None:
+        """Change one answer from the review screen; the back key reaches earlier ones."""
+        while not self._ask(question):
+            earlier = self.session.previous_question(question.name)
+            if earlier is None:
+                self.asker.warn("已经是第一题。")
+            else:
+                question = earlier
+
+    def _ask(self, question: Question) -> bool:
+        """Ask one question and store the answer; False when the user went back instead."""
+        session = self.session
+        if question.group and question.group != self._group:
+            self.asker.heading(question.group)
+            self._group = question.group
+        try:
+            value = self.asker.ask(question, session.start_value(question),
+                                   session.progress(question.name))
+        except GoBack:
+            return False
+        if session.set(question.name, value):
+            session.leave_empty(question.name)  # e.g. a required fact with no default
+        for note in session.take_notes():
             self.asker.warn(note.text)
+        return True
+
+    def _confirm_unchanged(self) -> bool:
+        """Figures still equal to last year's: shown, confirmed, or asked again. True when done."""
+        session = self.session
+        unchanged = session.unchanged_from_last_year()
+        if not unchanged:
+            return True
+        to_change = self.asker.unchanged([(q, session.values[q.name]) for q in unchanged])
+        session.confirm_unchanged(q.name for q in unchanged)
+        for question in unchanged:
+            if question.name in to_change:
+                self._edit(question)
+        return not to_change
 
 
 class DefaultAnswers:
@@ -74,7 +140,8 @@ class DefaultAnswers:
     def heading(self, group: str) -> None:
         pass
 
-    def ask(self, question: Question, default: object) -> object:
+    def ask(self, question: Question, default: object, progress: Progress | None = None
+            ) -> object:
         for candidate in (default, question.example):
             if question.is_empty(candidate):
                 continue
@@ -85,6 +152,9 @@ class DefaultAnswers:
 
     def review(self, template: Template, values: dict) -> str:
         return RENDER
+
+    def unchanged(self, items: list[tuple[Question, object]]) -> list[str]:
+        return []
 
     def warn(self, text: str) -> None:
         pass
@@ -121,21 +191,38 @@ def as_text(question: Question, value: object) -> str:
     return str(value)
 
 
+def full_text(question: Question, value: object) -> str:
+    """An answer in full for the review screen's detail: whole paragraphs, one item a line."""
+    if isinstance(value, list) and not question.is_empty(value):
+        return "\n".join(f"{n}. {question.choice_label(v) if question.choices else v}"
+                         for n, v in enumerate(value, 1))
+    if isinstance(value, str) and not question.choices and not question.is_empty(value):
+        return value
+    return display(question, value)
+
+
 def type_hint(question: Question) -> str:
     """How to answer this type, said once under the question."""
     q = question
     if q.type in ("int", "year"):
+        if q.type == "year":
+            return "填写四位年份。"
         if q.min is not None and q.max is not None:
-            return f"填写 {q.min}～{q.max} 之间的整数。"
-        return "填写四位年份。" if q.type == "year" else "填写整数（只写数字）。"
+            hint = f"填写 {q.min}～{q.max} 之间的整数。"
+        else:
+            hint = "填写整数，可以写 13.8万 这样的写法。"
+        return hint + ("" if q.required else "没有就留空。")
+    if q.type == "list":
+        limit = f"最多 {q.max_items} 项。" if q.max_items else ""
+        least = f"至少 {q.min_items} 项。" if q.min_items else ""
+        return f"每行一项（也可用“、”隔开），在空行上按回车结束。{least}{limit}"
     hints = {
-        "textarea": "可以写多行。写完后按 Esc 再按 Enter 结束（或 Alt+Enter）。",
-        "bool": "按 y 表示“是”，按 n 表示“否”；直接回车取默认。",
+        "textarea": "可以写多行：回车换行，在空行上再按回车结束（即连按两次回车）。",
+        "bool": "按 y 表示“是”，按 n 表示“否”；也可用 ↑↓ 选择后回车。",
         "choice": "用 ↑↓ 方向键选择，回车确认。",
         "multichoice": "用 ↑↓ 移动，空格键选中或取消，回车确认。",
-        "checklist": "只勾选确实做了的工作：用 ↑↓ 移动（下方显示这项做法的说明），空格键选中或取消，回车确认。"
-                     "勾选的做法会接着问它的具体数字。",
-        "list": "逐项填写，每项回车确认；在空白的一项上直接回车即结束。",
+        "checklist": "只勾选确实做了的工作：用 ↑↓ 移动（下方显示这项做法的说明），空格键选中或取消，"
+                     "回车确认。勾选的做法会接着问它的具体数字。",
         "date": "例如 2024-05-08 或 2024年5月8日。",
     }
     return hints.get(q.type, "")
@@ -160,45 +247,46 @@ def _finding_sentence(finding) -> str:
     return f"“{finding.text}”{suggestion}{reason}"
 
 
-def _fit(text: str, width: int) -> str:
-    """Cut text to a terminal width, counting a Chinese character as two columns."""
-    from prompt_toolkit.utils import get_cwidth
-
-    if get_cwidth(text) <= width:
-        return text
-    out = ""
-    for char in text:
-        if get_cwidth(out + char + "…") > width:
-            break
-        out += char
-    return out + "…"
+_NOT_CHOSEN = "\0none"  # the "（不选）" option of an optional choice
+KEYS_TEXT = " 回车 确认 │ Ctrl-P 上一题 │ Ctrl-C 暂停，下次接着填 "
+KEYS_LINES = " 空行上回车 结束 │ Ctrl-P 上一题 │ Ctrl-C 暂停，下次接着填 "
+KEYS_PICK = " ↑↓ 选择 │ 回车 确认 │ Ctrl-P 上一题 │ Ctrl-C 暂停 "
+KEYS_MULTI = " ↑↓ 移动 │ 空格 选中/取消 │ 回车 确认 │ Ctrl-P 上一题 │ Ctrl-C 暂停 "
+KEYS_REVIEW = " ↑↓ 移动 │ 回车 修改这一题 │ Home 回到“生成文稿” │ Ctrl-C 暂停 "
+KEYS_PLAIN = " ↑↓ 选择 │ 回车 确认 │ Ctrl-C 退出 "
+KEYS_TICK = " ↑↓ 移动 │ 空格 选中/取消 │ 回车 确认 │ Ctrl-C 暂停 "
 
 
-_NOT_CHOSEN = object()
-STYLE_RULES = [
-    ("qmark", "fg:ansigreen bold"),
-    ("question", "bold"),
-    ("answer", "fg:ansicyan"),
-    ("instruction", "fg:ansibrightblack"),
-    ("pointer", "fg:ansicyan bold"),
-    ("highlighted", "fg:ansicyan bold"),
-    ("selected", "fg:ansicyan"),
-    ("separator", "fg:ansibrightblack"),
-    ("placeholder", "fg:ansibrightblack"),
-    ("validation-toolbar", "fg:ansired bold noreverse"),
-]
+def _answer_option(question: Question, value: object) -> Option:
+    """“title：short answer”, with the whole answer as detail when the line cuts it."""
+    summary = display(question, value)
+    whole = full_text(question, value)
+    return Option(f"{question.title}：{summary}", question.name,
+                  detail=whole if whole != summary else "")
+
+
+def progress_line(progress: Progress | None) -> str:
+    """第 14/53 题 · 【三、服务发展大局】 · 还需约 12 分钟"""
+    if progress is None:
+        return ""
+    parts = [f"第 {progress.index}/{progress.total} 题"]
+    if progress.group:
+        parts.append(f"【{progress.group}】")
+    if progress.minutes_left:
+        parts.append(f"还需约 {progress.minutes_left} 分钟")
+    return " · ".join(parts)
 
 
 class TerminalAsker:
-    """Asks in a terminal with questionary; Ctrl-C raises KeyboardInterrupt, Ctrl-D EOFError."""
+    """Asks in a terminal, one screen per question (drafter.screens); Ctrl-C raises
+    KeyboardInterrupt, Ctrl-D EOFError, the back key GoBack."""
 
     def __init__(self) -> None:
         import questionary
-        from prompt_toolkit.styles import Style
 
-        self.qy = questionary
-        self.style = Style(STYLE_RULES)
+        self.qy = questionary  # its print() writes styled text above the screens
         self.proofread = _load_proofreader()
+        self._review_at: str | None = None  # the review screen reopens where it was left
 
     # -- output -------------------------------------------------------------------------
 
@@ -212,28 +300,32 @@ class TerminalAsker:
         self.say(text, "fg:ansiyellow")
 
     def _answered(self, text: str) -> None:
-        self.say(f"› {text}", "fg:ansicyan")
+        self.say(f"✔ {text}", "fg:ansicyan")
 
-    def _intro(self, question: Question, default: object) -> None:
+    def _header(self, question: Question, default: object, progress: Progress | None
+                ) -> list[tuple[str, str]]:
+        lines = []
+        if progress is not None:
+            lines.append(("progress", progress_line(progress)))
         mark = "（必填）" if question.required else ""
-        self.say(f"? {question.title}{mark}", "bold")
-        lines = question.help.strip().split("\n") if question.help.strip() else []
+        lines.append(("title", f"{question.title}{mark}"))
+        for text in question.help.strip().split("\n") if question.help.strip() else []:
+            lines.append(("help", text))
         hint = type_hint(question)
         if hint:
-            lines.append(hint)
+            lines.append(("help", hint))
         example = question.example
-        placeholder_shows_it = question.is_empty(default) and question.type != "list"
-        if example is not None and not placeholder_shows_it and question.type not in (
-            "choice", "multichoice", "checklist", "bool"
-        ):
-            lines.append(f"例如：{as_text(question, example)}")
-        for line in lines:
-            self.say(f"  {line}", "fg:ansibrightblack")
+        if (example is not None and question.type not in ("choice", "multichoice", "checklist", "bool")
+                and question.check(example)[0] != question.check(default)[0]):  # not shown yet
+            shown = ("、".join(map(str, example)) if isinstance(example, list)
+                     else as_text(question, example))
+            lines.append(("help", f"例如：{shown}"))
+        return lines
 
     # -- asking -------------------------------------------------------------------------
 
-    def ask(self, question: Question, default: object) -> object:
-        self._intro(question, default)
+    def ask(self, question: Question, default: object, progress: Progress | None = None
+            ) -> object:
         ask = {
             "bool": self._bool,
             "choice": self._choice,
@@ -241,122 +333,71 @@ class TerminalAsker:
             "checklist": self._multichoice,
             "list": self._list,
         }.get(question.type, self._text)
-        value = ask(question, default)
+        value = ask(question, default, self._header(question, default, progress))
+        if value is BACK:
+            raise GoBack
+        self._answered(f"{question.title}：{display(question, value)}")
         self._proofread(value)
         return value
 
-    def _verdict(self, question: Question) -> Callable[[object], bool | str]:
-        def verdict(raw: object) -> bool | str:
-            _, error = question.check(raw)
-            return error or True
+    def _verdict(self, question: Question) -> Callable[[object], str]:
+        def verdict(raw: object) -> str:
+            return question.check(raw)[1]
 
         return verdict
 
-    def _prompt_text(self, default: str, validate, multiline: bool = False,
-                     placeholder: str = "") -> str:
-        from prompt_toolkit.formatted_text import FormattedText
+    def _text(self, question: Question, default: object, header) -> object:
+        multiline = question.type == "textarea"
+        start = as_text(question, default)
+        if multiline and start:
+            start += "\n"  # the cursor waits on an empty line: Enter keeps the text
+        raw = ask_text(header, start, self._verdict(question), multiline=multiline,
+                       keys=KEYS_LINES if multiline else KEYS_TEXT)
+        if raw is BACK:
+            return BACK
+        return question.check(raw)[0]
 
-        extra = {}
-        if placeholder and not default:
-            extra["placeholder"] = FormattedText([("class:placeholder", placeholder)])
-        prompt = self.qy.text(
-            "", qmark="›", default=default, validate=validate, multiline=multiline,
-            instruction="\n " if multiline else "", style=self.style,
-            validate_while_typing=False, **extra,
-        )
-        return prompt.unsafe_ask()
+    def _list(self, question: Question, default: object, header) -> object:
+        start, _ = question.check(default)
+        text = "".join(f"{item}\n" for item in start or [])
 
-    def _text(self, question: Question, default: object) -> object:
-        example = "" if question.example is None else f"例如：{as_text(question, question.example)}"
-        raw = self._prompt_text(as_text(question, default), self._verdict(question),
-                                multiline=question.type == "textarea", placeholder=example)
-        value, _ = question.check(raw)
-        return value
+        def status(raw: str) -> str:
+            count = len(split_items(raw))
+            limit = f"，最多 {question.max_items} 项" if question.max_items else ""
+            return f"现有 {count} 项{limit}。"
 
-    def _with_eof(self, prompt):
-        """Ctrl-D leaves list prompts too, as it does a text prompt."""
-        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        raw = ask_text(header, text, self._verdict(question), multiline=True, keys=KEYS_LINES,
+                       status=status)
+        if raw is BACK:
+            return BACK
+        return question.check(raw)[0]
 
-        bindings = KeyBindings()
-
-        @bindings.add("c-d", eager=True)
-        def _(event) -> None:
-            event.app.exit(exception=EOFError)
-
-        app = prompt.application
-        app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
-        return prompt
-
-    def _bool(self, question: Question, default: object) -> bool:
+    def _bool(self, question: Question, default: object, header) -> object:
         value, _ = question.check(default)
         start = value if isinstance(value, bool) else False
-        answer = self._with_eof(self.qy.confirm(
-            "", qmark="›", default=start, auto_enter=True,
-            instruction=f"（y 是 / n 否，默认{'是' if start else '否'}）", style=self.style,
-            erase_when_done=True,
-        )).unsafe_ask()
-        self._answered("是" if answer else "否")
-        return bool(answer)
+        options = [Option("是", True, key="y"), Option("否", False, key="n")]
+        return ask_pick(header, options, start=0 if start else 1, keys=KEYS_PICK)
 
-    def _choice(self, question: Question, default: object) -> object:
-        Choice = self.qy.Choice
-        choices = [Choice(c.label, value=c.value) for c in question.choices]
+    def _choice(self, question: Question, default: object, header) -> object:
+        options = [Option(c.label, c.value, detail=c.help)
+                   for c in question.choices]
         if not question.required:
-            choices.append(Choice("（不选）", value=_NOT_CHOSEN))
+            options.append(Option("（不选）", _NOT_CHOSEN))
         value, _ = question.check(default)
-        start = value if value in [c.value for c in question.choices] else None
-        answer = self._with_eof(self.qy.select(
-            "", qmark="›", choices=choices, default=start, instruction=" ", style=self.style,
-            erase_when_done=True,
-        )).unsafe_ask()
-        if answer is _NOT_CHOSEN:
-            self._answered("（不选）")
-            return None
-        self._answered(question.choice_label(answer))
-        return answer
+        values = [o.value for o in options]
+        answer = ask_pick(header, options, start=values.index(value) if value in values else 0,
+                          keys=KEYS_PICK)
+        return None if answer == _NOT_CHOSEN else answer
 
-    def _multichoice(self, question: Question, default: object) -> list | None:
-        Choice = self.qy.Choice
+    def _multichoice(self, question: Question, default: object, header) -> object:
         chosen, _ = question.check(default)
-        chosen = chosen or []
-        choices = [Choice(c.label, value=c.value, checked=c.value in chosen,
-                          description=c.help or None) for c in question.choices]
-        answer = self._with_eof(self.qy.checkbox(
-            "", qmark="›", choices=choices, validate=self._verdict(question), instruction=" ",
-            style=self.style, erase_when_done=True,
-        )).unsafe_ask()
-        value, _ = question.check(answer)
-        self._answered(display(question, value) if value else "（未选）")
-        return value
-
-    def _list(self, question: Question, default: object) -> list | None:
-        start, _ = question.check(default)
-        items: list[str] = list(start or [])
-        item_question = Question(name=question.name, type="text")  # as in answers files
-        while True:
-            result: list[str] = []
-            while True:
-                prefilled = items[len(result)] if len(result) < len(items) else ""
-                raw = self._prompt_text(prefilled, self._item_verdict(item_question),
-                                        placeholder="（直接回车结束）")
-                item, _ = item_question.check(raw)
-                if item is None:
-                    break
-                result.append(item)
-            value, error = question.check(result)
-            if not error:
-                return value
-            self.warn(f"  {error}请重新填写这一清单。")
-            items = result
-
-    def _item_verdict(self, item_question: Question) -> Callable[[str], bool | str]:
-        def verdict(raw: str) -> bool | str:
-            if not raw.strip():
-                return True
-            _, error = item_question.check(raw)
-            return error or True
-
-        return verdict
+        options = [Option(c.label, c.value, detail=c.help)
+                   for c in question.choices]
+        answer = ask_pick(header, options, multi=True, checked=set(chosen or []),
+                          keys=KEYS_MULTI, validate=self._verdict(question))
+        if answer is BACK:
+            return BACK
+        return question.check(answer)[0]
 
     def _proofread(self, value: object) -> None:
         """Warn under the answer about wording the proofreading rules flag; never block."""
@@ -372,84 +413,84 @@ class TerminalAsker:
     # -- whole screens ------------------------------------------------------------------
 
     def review(self, template: Template, values: dict) -> str:
-        Choice, Separator = self.qy.Choice, self.qy.Separator
-        choices: list = [Choice("✔ 答案无误，生成文稿", value=RENDER)]
+        options = [Option("✔ 答案无误，生成文稿", RENDER,
+                          detail="选中这一行回车即生成文稿；选中其他任何一行回车可修改那一题。")]
         group = None
         for question in template.questions:
             if question.name not in values:
                 continue
             if question.group and question.group != group:
-                choices.append(Separator(f"【{question.group}】"))
+                options.append(Option(f"【{question.group}】", separator=True))
                 group = question.group
-            summary = display(question, values[question.name])
-            choices.append(Choice(f"{question.title}：{summary}", value=question.name))
-        self.say("\n请检查全部答案。选中某一项回车即可修改；确认无误后选“生成文稿”。", "bold")
-        answer = self._with_eof(self.qy.select(
-            "", qmark="›", choices=choices, default=choices[0], instruction=" ",
-            style=self.style, erase_when_done=True,
-        )).unsafe_ask()
+            options.append(_answer_option(question, values[question.name]))
+        names = [o.value for o in options]
+        header = [("title", f"请检查全部 {len(values)} 项答案。选中某一项回车即可修改；"
+                            "确认无误后选第一行“生成文稿”。")]
+        start = names.index(self._review_at) if self._review_at in names else 0
+
+        def remember(index: int) -> None:
+            self._review_at = options[index].value
+
+        answer = ask_pick(header, options, start=start, keys=KEYS_REVIEW, on_move=remember,
+                          detail_rows=8)
+        if answer is BACK:
+            raise GoBack
+        self._review_at = answer
         if answer == RENDER:
             self._answered("生成文稿")
         else:
             question = template.question(answer)
-            self._answered(f"修改“{question.title if question else answer}”")
+            self.say(f"修改“{question.title if question else answer}”", "fg:ansicyan")
         return answer
 
+    def unchanged(self, items: list[tuple[Question, object]]) -> list[str]:
+        """Figures equal to last year's: the user ticks those that changed, Enter confirms."""
+        header = [
+            ("title", f"以下 {len(items)} 项与去年的答案完全相同，请逐项核对。"),
+            ("help", "今年有变化的，用空格键选中，回车后逐项修改；都确实没变，直接回车确认。"),
+        ]
+        options = [_answer_option(q, value) for q, value in items]
+        answer = ask_pick(header, options, multi=True, keys=KEYS_TICK, allow_back=False)
+        if answer:
+            self.say(f"将修改 {len(answer)} 项。", "fg:ansicyan")
+        else:
+            self._answered(f"已确认 {len(items)} 项与去年相同")
+        return list(answer)
+
     def pick_template(self, entries: list[tuple[str, str, str]]) -> str:
-        """entries: (id, title, description); one line each, the description cut to fit."""
-        import shutil
-
-        from prompt_toolkit.utils import get_cwidth
-
-        Choice = self.qy.Choice
-        columns = shutil.get_terminal_size().columns
-        choices = []
-        for tid, title, description in entries:
-            name = f"{title}（{tid}）"
-            room = columns - get_cwidth(name) - 8
-            line = [("", name)]
-            if description and room > 10:
-                line.append(("class:instruction", "  " + _fit(description, room)))
-            choices.append(Choice(line, value=tid))
-        self.say("? 请选择模板", "bold")
-        self.say("  用 ↑↓ 方向键选择，回车确认。", "fg:ansibrightblack")
-        answer = self._with_eof(self.qy.select(
-            "", qmark="›", choices=choices, instruction=" ", style=self.style,
-            erase_when_done=True,
-        )).unsafe_ask()
+        """entries: (id, title, description); the highlighted one's description in full."""
+        options = [Option(f"{title}（{tid}）", tid, detail=description)
+                   for tid, title, description in entries]
+        header = [("title", "请选择模板"), ("help", "用 ↑↓ 方向键选择，回车确认。")]
+        answer = ask_pick(header, options, keys=KEYS_PLAIN, allow_back=False)
         title = next(title for tid, title, _ in entries if tid == answer)
-        self._answered(f"{title}（{answer}）")
+        self.say(f"✔ 模板：{title}（{answer}）", "fg:ansicyan")
         return answer
 
     def on_clash(self, path) -> str:
         """The draft's file already exists: overwrite, a new numbered name, or stop."""
         from drafter.session import free_name
 
-        Choice = self.qy.Choice
         new = free_name(path)
-        self.say(f"? 文件“{path.name}”已存在（可能是上一版）。", "bold")
-        self.say("  用 ↑↓ 选择，回车确认；直接回车即另存为新文件，原文件不动。", "fg:ansibrightblack")
-        choices = [
-            Choice(f"另存为“{new.name}”", value="rename"),
-            Choice(f"覆盖“{path.name}”", value="overwrite"),
-            Choice("不保存，退出（答案仍保存在续答文件中）", value="stop"),
+        header = [("title", f"文件“{path.name}”已存在（可能是上一版）。"),
+                  ("help", "直接回车即另存为新文件，原文件不动。")]
+        options = [
+            Option(f"另存为“{new.name}”", "rename"),
+            Option(f"覆盖“{path.name}”", "overwrite"),
+            Option("不保存，退出（答案仍保存在续答文件中）", "stop"),
         ]
-        answer = self._with_eof(self.qy.select(
-            "", qmark="›", choices=choices, default=choices[0], instruction=" ", style=self.style,
-            erase_when_done=True,
-        )).unsafe_ask()
+        answer = ask_pick(header, options, keys=KEYS_PLAIN, allow_back=False)
         self._answered({"rename": f"另存为“{new.name}”", "overwrite": f"覆盖“{path.name}”",
                         "stop": "不保存"}[answer])
         return answer
 
     def offer_resume(self, count: int, saved_at: dt.datetime, path: object) -> bool:
-        self.say(f"? 发现上次未填完的问卷：已答 {count} 题，保存于 {saved_at:%Y-%m-%d %H:%M}"
-                 f"（{path}）。", "bold")
-        self.say("  接着填写吗？选“否”则从头开始（上次的答案会在回答第一题后被替换）。",
-                 "fg:ansibrightblack")
-        answer = self._with_eof(self.qy.confirm(
-            "", qmark="›", default=True, auto_enter=True, instruction="（y 接着填 / n 从头开始，默认接着填）",
-            style=self.style, erase_when_done=True,
-        )).unsafe_ask()
+        header = [
+            ("title", f"发现上次未填完的问卷：已答 {count} 题，保存于 {saved_at:%Y-%m-%d %H:%M}"
+                      f"（{path}）。"),
+            ("help", "接着填写吗？选“否”则从头开始（上次的答案会在回答第一题后被替换）。"),
+        ]
+        options = [Option("接着填写（y）", True, key="y"), Option("从头开始（n）", False, key="n")]
+        answer = ask_pick(header, options, keys=KEYS_PLAIN, allow_back=False)
         self._answered("接着填写" if answer else "从头开始")
         return bool(answer)

@@ -1,13 +1,15 @@
 """Write results atomically: a temporary file beside the target, then rename.
 
 An existing file is never replaced without `force`, and a failure at any point
-leaves the earlier file exactly as it was.
+leaves the earlier file exactly as it was. File names are kept within what file
+systems allow (255 bytes of UTF-8 per name, not 255 characters).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,19 +17,65 @@ from typing import BinaryIO
 
 from drafter.errors import OutputError, UserError
 
+NAME_MAX_BYTES = 255  # ext4, XFS, btrfs, APFS: bytes of UTF-8; NTFS: 255 UTF-16 units (fewer)
+# mkstemp's temporary is "." + name + "." + 8 random characters + ".tmp".
+_TEMP_EXTRA = len(".") + len(".") + 8 + len(".tmp")
+
+
+def truncate_utf8(text: str, limit: int) -> str:
+    """The longest prefix of text that is at most `limit` bytes in UTF-8, whole characters."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("utf-8", "ignore")
+
+
+def fit_name(stem: str, suffix: str, limit: int = NAME_MAX_BYTES) -> str:
+    """stem + suffix as a file name within `limit` bytes: the stem is shortened, never the suffix.
+
+    Ninety Chinese characters are 270 bytes, past what Linux and macOS allow in one name.
+    """
+    room = limit - len(suffix.encode("utf-8"))
+    short = truncate_utf8(stem, room).rstrip(" .")
+    return (short or stem[:1]) + suffix
+
+
+def temporary_prefix(path: Path) -> str:
+    """The name prefix of atomic_write's temporary for `path` (batches sweep them by it)."""
+    return "." + truncate_utf8(path.name, NAME_MAX_BYTES - _TEMP_EXTRA) + "."
+
+
+def is_read_only(path: Path) -> bool:
+    """Marked read-only (no owner write permission, or not writable for us).
+
+    The mode counts, not os.access alone: for root, os.access says every file is
+    writable, yet a file set read-only (chmod 444, Windows' read-only attribute)
+    is one its owner asked not to be replaced.
+    """
+    return not (path.stat().st_mode & stat.S_IWUSR) or not os.access(path, os.W_OK)
+
 
 def check_target(path: Path, force: bool) -> None:
     """Refuse before any work is done if the target cannot or must not be written."""
+    try:
+        _check_target(path, force)
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise OutputError(_explain(exc, path)) from None
+
+
+def _check_target(path: Path, force: bool) -> None:
     if path.is_dir():
         raise OutputError(f"输出路径 {path} 是一个文件夹。请给出文件名，例如 {path / '材料.docx'}。")
     if path.exists() and not force:
         raise OutputError(f"文件 {path} 已存在，未做任何改动。如确需覆盖，请加 --force；或换一个文件名。")
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and is_read_only(path):
         # A rename would replace a read-only file on POSIX; honour the protection instead.
         raise OutputError(f"文件 {path} 是只读的，未做任何改动。如确需覆盖，请先取消它的只读属性；"
                           "或换一个文件名。")
     if not path.parent.exists():
         raise OutputError(f"输出文件夹 {path.parent} 不存在。请先创建它，或换一个位置。")
+    if len(path.name.encode("utf-8", "surrogatepass")) > NAME_MAX_BYTES:
+        raise OutputError(_explain(OSError(errno.ENAMETOOLONG, "File name too long"), path))
 
 
 def _explain(exc: OSError, path: Path) -> str:
@@ -39,6 +87,10 @@ def _explain(exc: OSError, path: Path) -> str:
         return f"输出文件夹 {path.parent} 不存在。请先创建它，或换一个位置。"
     if exc.errno == errno.EISDIR:
         return f"输出路径 {path} 是一个文件夹。请给出文件名。"
+    if exc.errno == errno.ENAMETOOLONG:
+        size = len(path.name.encode("utf-8", "surrogatepass"))
+        return (f"文件名太长（{size} 字节，文件系统最多允许 {NAME_MAX_BYTES} 字节，"
+                f"约 85 个汉字）：{path.name}。请换一个短一些的文件名。")
     return f"写入 {path} 失败：{exc.strerror or exc}。原有文件（如有）未受影响。"
 
 
@@ -64,7 +116,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object], force: bool = 
     check_target(path, force)
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".tmp",
+                                        dir=path.parent)
         _set_mode(fd, path)
         with os.fdopen(fd, "wb") as stream:
             result = write(stream)

@@ -10,7 +10,7 @@ from drafter.answers import AnswersFile, read_answers, validate_answers
 from drafter.document import Document
 from drafter.helpers import answer_warnings
 from drafter.measure import Measure, measure
-from drafter.output import atomic_write, check_target
+from drafter.output import atomic_write, check_target, fit_name
 from drafter.render import render_document, render_output_name
 from drafter.templates import Template, load_template
 
@@ -62,11 +62,9 @@ def format_for(output: str | None, explicit: str | None) -> str:
 
 def resolve_style(template: Template) -> str | Path:
     """A style named by the template: a file in its folder (or an ancestor's), else a built-in."""
-    for folder in template.chain:
-        candidate = folder / template.style
-        if template.style.endswith((".yaml", ".yml")) and candidate.is_file():
-            return candidate
-    return template.style
+    from drafter.templates import template_style
+
+    return template_style(template)
 
 
 def document_bytes(draft: Draft, fmt: str, reference_docx: Path | None = None) -> tuple[bytes,
@@ -99,7 +97,7 @@ def default_output(draft: Draft, fmt: str, out_dir: Path | None = None) -> Path:
     name = render_output_name(draft.template, draft.answers)
     from drafter.writers import get
 
-    return (out_dir or Path.cwd()) / f"{name}{get(fmt).suffixes[0]}"
+    return (out_dir or Path.cwd()) / fit_name(name, get(fmt).suffixes[0])
 
 
 def write_draft(draft: Draft, output: Path | str | None, fmt: str, force: bool = False,
@@ -138,38 +136,10 @@ def render_file(template_name: str, answers_path: str | Path, output: str | None
 def load_checked_template(name: str, template_dirs: list[str] | None = None
                           ) -> tuple[Template, list[str]]:
     """Load a template and run the template check first: errors stop, warnings come back."""
-    template = load_template(name, template_dirs)
-    marker = _clean_check_marker(template)
-    if marker is not None and marker.exists():
-        return template, []
     from drafter.template_check import ensure_renderable
 
-    warnings = ensure_renderable(template)
-    if marker is not None and not warnings:
-        try:
-            marker.touch()
-        except OSError:
-            pass  # no cache: the check simply runs again next time
-    return template, warnings
-
-
-def _clean_check_marker(template: Template) -> Path | None:
-    """A file whose existence records that exactly these template files checked clean."""
-    from drafter.cache import cache_dir, code_fingerprint, sha256
-
-    folder = cache_dir("checked", code_fingerprint("template_check.py", "templates.py",
-                                                   "questions.py", "sandbox.py"))
-    if folder is None:
-        return None
-    digest = sha256()
-    try:
-        for template_folder in template.chain:
-            for path in sorted(template_folder.rglob("*")):
-                if path.is_file():
-                    digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes())
-    except OSError:
-        return None
-    return folder / digest.hexdigest()
+    template = load_template(name, template_dirs)
+    return template, ensure_renderable(template)
 
 
 def proofread_line(draft: Draft, path: Path | None = None) -> str:

@@ -104,13 +104,24 @@ def is_signature(line: str) -> bool:
     return len(line) <= MAX_SIGNATURE and not re.search(r"[。，；：！？,;:!?]", line)
 
 
-def _escape(text: str) -> str:
+def escape_mark(text: str) -> str:
+    """The character that keeps a line starting with # or @ from being read as markup.
+
+    A Unicode noncharacter (U+FDD0…) that the text does not contain, so that removing
+    it afterwards removes nothing the user typed (a U+200B they typed stays).
+    """
+    return next((chr(c) for c in range(0xFDD0, 0xFDF0) if chr(c) not in text), "\ufdef")
+
+
+def _escape(text: str, mark: str) -> str:
     """Keep text that happens to start with # or @ from being read as markup."""
-    return "\u200b" + text if text[:1] in ("#", "@") else text
+    return mark + text if text[:1] in ("#", "@") else text
 
 
 def to_markup(text: str, markdown: bool = False) -> str:
-    """Plain text (or Markdown) as drafter outline markup."""
+    """Plain text (or Markdown) as drafter outline markup; lines of text that start with
+    # or @ are prefixed with escape_mark(text)."""
+    mark = escape_mark(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
     kinds: list[str] = []  # parallel to out: what each emitted line is
@@ -189,7 +200,7 @@ def to_markup(text: str, markdown: bool = False) -> str:
             heading, rest = split
             emit(f"{'#' * (level + 1)} {heading}", "heading")
             if rest:
-                emit(_escape(rest), "para-start")
+                emit(_escape(rest, mark), "para-start")
             prev_raw = raw
             seen_content = True
             continue
@@ -206,21 +217,22 @@ def to_markup(text: str, markdown: bool = False) -> str:
         if not closing and line.startswith(CLOSING_WORDS):
             emit("@结尾", "directive")
             closing = True
-            emit(_escape(line), "para-start")
+            emit(_escape(line, mark), "para-start")
             prev_raw = raw
             seen_content = True
             continue
         starts = (not prev_raw or indented or ends_sentence(prev_raw.strip())
                   or (kinds and kinds[-1] not in ("para-start", "para")) or bool(DATE_LINE.match(line)))
-        emit(_escape(line), "para-start" if starts else "para")
+        emit(_escape(line, mark), "para-start" if starts else "para")
         prev_raw = raw
         seen_content = True
 
-    _mark_signature(out, kinds, indents)
+    _mark_signature(out, kinds, indents, mark)
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _mark_signature(out: list[str], kinds: list[str], indents: list[int]) -> None:
+def _mark_signature(out: list[str], kinds: list[str], indents: list[int], mark: str
+                    ) -> None:
     """The 落款: a date as the last line, and a short line just above it; or, without a
     date, a last short line that names an organisation or is set apart from the body
     (pushed right with spaces, or flush left where paragraphs are indented)."""
@@ -228,13 +240,13 @@ def _mark_signature(out: list[str], kinds: list[str], indents: list[int]) -> Non
     if len(filled) < 2 or kinds[filled[-1]] != "para-start":
         return
     last = filled[-1]
-    if DATE_LINE.match(out[last].lstrip("\u200b")):
+    if DATE_LINE.match(out[last].lstrip(mark)):
         out[last] = f"@日期 {out[last]}"
         kinds[last] = "directive"
         candidate = filled[-2]
     else:
         candidate = last
-    text = out[candidate].lstrip("\u200b")
+    text = out[candidate].lstrip(mark)
     if kinds[candidate] != "para-start" or not is_signature(text) or candidate == filled[0]:
         return
     before = [i for i in filled if i < candidate]
@@ -253,16 +265,16 @@ def _mark_signature(out: list[str], kinds: list[str], indents: list[int]) -> Non
 def parse_plaintext(text: str, markdown: bool = False, author: str = "") -> Document:
     """A Document from text the user wrote."""
     document = parse_outline(to_markup(text, markdown), author=author)
-    return _strip_escapes(document)
+    return _strip_escapes(document, escape_mark(text))
 
 
-def _strip_escapes(document: Document) -> Document:
+def _strip_escapes(document: Document, mark: str) -> Document:
     from dataclasses import replace
 
     from drafter.document import split_spans
 
     blocks = tuple(
-        replace(b, spans=split_spans(b.text.replace("\u200b", ""))) if "\u200b" in b.text else b
+        replace(b, spans=split_spans(b.text.replace(mark, ""))) if mark in b.text else b
         for b in document.blocks
     )
     return Document(blocks, author=document.author)

@@ -11,6 +11,7 @@ because each start costs seconds.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -270,8 +271,11 @@ def first_page_png(pdf: Path, png: Path, dpi: int = PNG_DPI, timeout: float = 60
 
 def _check_docx(path: Path) -> None:
     """LibreOffice would happily turn any bytes into a PDF of garbage; refuse non-.docx first."""
+    from drafter.docx_package import read_package
+
+    data = read_package(path, "要预览的文件")  # refuses zip bombs and encrypted packages
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.getinfo("word/document.xml")
     except (zipfile.BadZipFile, KeyError):
         raise UserError(f"{path} 不是有效的 .docx 文件（可能已损坏，或是改了扩展名的 .doc/.wps）。"

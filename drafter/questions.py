@@ -163,6 +163,8 @@ class Question:
     def _limits(self, value: object) -> str:
         if self.type in ("int", "year"):
             if self.min is not None and value < self.min:
+                if value == 0 and not self.required:
+                    return f"应不小于 {self.min}。没有这一项就留空（直接回车），文中会略去这句话。"
                 return f"应不小于 {self.min}。"
             if self.max is not None and value > self.max:
                 return f"应不大于 {self.max}。"
@@ -172,7 +174,7 @@ class Question:
                 return f"至少 {self.min_length} 个字，现有 {length} 个字。"
             if self.max_length is not None and length > self.max_length:
                 return f"最多 {self.max_length} 个字，现有 {length} 个字。"
-            if self.pattern and not re.fullmatch(self.pattern, value.strip()):
+            if self.pattern and not self.matches_pattern(value.strip()):
                 return "格式不符合要求。"
         if isinstance(value, list):
             if self.min_items is not None and len(value) < self.min_items:
@@ -180,6 +182,20 @@ class Question:
             if self.max_items is not None and len(value) > self.max_items:
                 return f"最多填写 {self.max_items} 项，现有 {len(value)} 项。"
         return ""
+
+
+    def matches_pattern(self, text: str) -> bool:
+        """Whether `text` matches the question's `pattern:` regex, which is template-supplied
+        code: it runs under the sandbox's time limit, so a catastrophic regex is stopped
+        with a message naming the question instead of hanging."""
+        from drafter.errors import SandboxError, TemplateError
+        from drafter.sandbox import guarded
+
+        try:
+            return guarded(lambda: re.fullmatch(self.pattern, text), "格式 pattern ") is not None
+        except SandboxError as exc:
+            raise TemplateError([Problem(exc.message, file=self.source, line=self.line,
+                                         field=self.name)]) from None
 
 
 class _Refused(Exception):
@@ -197,6 +213,8 @@ def _text(q: Question, raw: object) -> str:
         raise _Refused(f"内容过长（{len(text)} 字），最多 {MAX_TEXT} 字。")
     if q.type == "text":
         text = " ".join(text.split("\n")).strip()
+        if q.pattern and not re.fullmatch(q.pattern, text) and re.fullmatch(q.pattern, half_width(text)):
+            text = half_width(text)  # 13.2％ from the IME where the pattern wants 13.2%
     else:
         text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
     return text
@@ -209,18 +227,79 @@ def _int(q: Question, raw: object) -> int:
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
-    text = str(raw).strip().replace(",", "").replace("，", "")
-    if re.fullmatch(r"[+-]?\d{1,15}", text):
-        return int(text)
-    raise _Refused(f"应为整数，例如 12；“{_short(raw)}”不是整数。")
+    value = parse_count(str(raw))
+    if value is None:
+        raise _Refused(f"应为整数，例如 12；“{_short(raw)}”不是整数。")
+    if isinstance(value, str):
+        raise _Refused(value)
+    return value
 
 
 def _year(q: Question, raw: object) -> int:
-    text = str(raw).strip().removesuffix("年") if not isinstance(raw, int) else raw
-    year = _int(q, text)
+    try:
+        year = _int(q, raw)
+    except _Refused:
+        year = 0
     if not 1949 <= year <= 2200:
         raise _Refused(f"应为四位年份，例如 {dt.date.today().year}。")
     return year
+
+
+# How people write counts in Chinese: 13.8万, 2.3亿, 2021年, 第八次, １２０ from a full-width IME.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％＋－　", "0123456789.,%+- ")
+_MULTIPLIERS = {"": 1, "万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000}
+_COUNT_RE = re.compile(r"([+-]?\d+(?:\.\d+)?)(万亿|万|亿)?")
+_MEASURE_RE = re.compile(r"(?<=[\d万亿])(?:年|个|人次|人|名|场次|场|次|篇|项|支|户|期|家|所|届|元)$")
+_ORDINAL_RE = re.compile(r"第(.+?)(?:次|届|期)?(?:代表大会|大会|会议)?")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def half_width(text: str) -> str:
+    """Full-width digits, point, comma, percent and sign as typed by a Chinese IME, made ASCII."""
+    return text.translate(_HALF_WIDTH)
+
+
+def parse_count(text: str) -> int | str | None:
+    """A whole number as people write it, or a Chinese reason, or None if it is no number.
+
+    Accepts thousands separators, full-width digits, 万/亿 (13.8万 → 138000), a trailing
+    measure word (2021年, 120场) and an ordinal (第八次, 第8届 → 8). Plain Chinese numerals
+    are not guessed at: 十一 in a figure is more often a slip than a count.
+    """
+    compact = re.sub(r"[\s,_]", "", half_width(text))
+    ordinal = _ORDINAL_RE.fullmatch(compact)
+    if ordinal:
+        inner = ordinal[1]
+        return int(inner) if inner.isdigit() else _chinese_numeral(inner)
+    compact = _MEASURE_RE.sub("", compact)
+    match = _COUNT_RE.fullmatch(compact)
+    if not match or len(match[1]) > 16:
+        return None
+    number, unit = match[1], match[2] or ""
+    if "." not in number and not unit:
+        return int(number)
+    from decimal import Decimal
+
+    value = Decimal(number) * _MULTIPLIERS[unit]
+    if value != value.to_integral_value():
+        return f"“{_short(text.strip())}”折合 {value.normalize():f}，不是整数；请写整数。"
+    return int(value)
+
+
+def _chinese_numeral(text: str) -> int | None:
+    """八 → 8, 十二 → 12, 二十 → 20, 一百零五 → 105; None for anything else."""
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
 
 
 def _bool(q: Question, raw: object) -> bool:
@@ -251,7 +330,7 @@ def _multichoice(q: Question, raw: object) -> list[str]:
 def _list(q: Question, raw: object) -> list[str]:
     if isinstance(raw, dict):
         raise _Refused("应为逐项列出的清单（每行以“- ”开头）。")
-    items = raw if isinstance(raw, list) else str(raw).split("\n")
+    items = raw if isinstance(raw, list) else split_items(str(raw))
     result = []
     for item in items:
         if isinstance(item, (list, dict)):
@@ -260,6 +339,31 @@ def _list(q: Question, raw: object) -> list[str]:
             continue
         result.append(_text(Question(name=q.name, type="text"), item))
     return result
+
+
+_OPENERS, _CLOSERS = "“‘《（(〈「『【[", "”’》）)〉」』】]"
+
+
+def split_items(text: str) -> list[str]:
+    """Typed or pasted list items: one per line, and 、 or ； between items on one line.
+
+    A 、 inside quotes or brackets belongs to the item (“科普进校园、进社区”活动).
+    """
+    items: list[str] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        depth, current = 0, ""
+        for char in line:
+            if char in _OPENERS:
+                depth += 1
+            elif char in _CLOSERS:
+                depth = max(0, depth - 1)
+            if char in "、；;" and depth == 0:
+                items.append(current)
+                current = ""
+            else:
+                current += char
+        items.append(current)
+    return [item.strip() for item in items if item.strip()]
 
 
 def _date(q: Question, raw: object) -> dt.date:

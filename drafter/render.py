@@ -8,11 +8,9 @@ required fact, when the user allows it, renders as a visible 【待补充：标�
 from __future__ import annotations
 
 import re
-import signal
-import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -39,23 +37,29 @@ from drafter.filters import (  # noqa: F401  (re-exported: the render API names 
     wan,
 )
 from drafter.filters import is_empty as _empty
-from drafter.sandbox import GuardedSandbox, memory_limit
-from drafter.templates import Template, folder_for
+from drafter.inputs import read_text
+from drafter.sandbox import TIME_LIMIT, GuardedSandbox, guarded, memory_limit, time_limit
+from drafter.templates import Template, contained, folder_for, unsafe_name
 
 MAX_OUTPUT = 2_000_000  # characters of markup a template may produce
 MAX_RANGE = 10_000
-RENDER_SECONDS = 10
+RENDER_SECONDS = TIME_LIMIT
 SENTENCE_RE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」）》】]*|$)")
 
 
 class TemplateLoader(jinja2.BaseLoader):
-    """Loads only files inside the template's own folder and its ancestors' folders."""
+    """Loads only files inside the template's own folder and its ancestors' folders.
+
+    Every file looked for is remembered in `consulted` (path → whether it was there), so
+    a clean check can be recorded against exactly the files it depended on.
+    """
 
     def __init__(self, template: Template):
         self.template = template
+        self.consulted: dict[Path, bool] = {}
 
     def get_source(self, environment, name: str):
-        if "\\" in name or name.startswith("/") or ".." in name.split("/") or ":" in name:
+        if unsafe_name(name):
             raise SandboxError(
                 f"模板 {self.template.id} 试图读取“{name}”：模板只能读取本模板及其上级模板文件夹内的文件。"
             )
@@ -65,13 +69,18 @@ class TemplateLoader(jinja2.BaseLoader):
             candidates.append((folder, name.partition("/")[2]))
         candidates += [(f, name) for f in self.template.chain]
         for base, relative in candidates:
-            path = (base / relative).resolve()
-            if not path.is_relative_to(base.resolve()):
+            if not relative:
+                continue
+            path = contained(base, relative)
+            if path is None:  # a symlink out of the folder
                 raise SandboxError(
                     f"模板 {self.template.id} 试图读取模板文件夹以外的文件“{name}”，已拒绝。"
                 )
-            if path.is_file():
-                source = path.read_text(encoding="utf-8-sig")
+            path = path.resolve()
+            found = path.is_file()
+            self.consulted[path] = found
+            if found:
+                source = read_text(path, "提纲文件")
                 return source, str(path), lambda: True  # one render per environment
         raise jinja2.TemplateNotFound(name)
 
@@ -90,11 +99,10 @@ def _safe_range(*args: int) -> range:
 @lru_cache(maxsize=1)
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled outlines kept between runs: compiling is most of a single render's Jinja cost.
-    Keyed by the source's checksum, and the folder by our sandbox code, so edits invalidate."""
-    from drafter.cache import cache_dir, code_fingerprint
+    Keyed by the source's checksum, the folder by drafter's code and Jinja's version."""
+    from drafter.cache import bytecode_cache
 
-    folder = cache_dir("jinja", code_fingerprint("sandbox.py", "render.py"))
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+    return bytecode_cache()
 
 
 def make_environment(template: Template) -> jinja2.Environment:
@@ -145,28 +153,6 @@ def build_context(template: Template, answers: dict, allow_missing: bool) -> dic
     return context
 
 
-@contextmanager
-def _time_limit(seconds: int, template: Template):
-    """Stop runaway templates (endless loops); only possible on the main thread."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise SandboxError(
-            f"模板 {template.id} 运行超过 {seconds} 秒仍未结束，可能含有死循环，已停止。"
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _where(exc: BaseException, template: Template) -> tuple[str, int | None]:
     """The template file and line a Jinja error happened at."""
     filename = getattr(exc, "filename", None)
@@ -194,7 +180,8 @@ def render_markup(template: Template, context: dict, env: jinja2.Environment | N
     if isinstance(env, GuardedSandbox):
         env.reset_budget()
     try:
-        with _time_limit(RENDER_SECONDS, template), memory_limit():
+        with time_limit(RENDER_SECONDS, f"模板 {template.id} 运行超过 {RENDER_SECONDS} 秒仍未结束，"
+                        "可能含有死循环，已停止。"), memory_limit():
             jt = env.get_template(template.outline_name)
             pieces: list[str] = []
             size = 0
@@ -229,7 +216,10 @@ def render_markup(template: Template, context: dict, env: jinja2.Environment | N
     except RecursionError as exc:
         file, line = _where(exc, template)
         where = f"{file}:{line}" if line else file
-        raise SandboxError(f"模板 {template.id} 递归过深，已停止（位置：{where}）。") from None
+        raise SandboxError(f"模板 {template.id} 递归或嵌套过深，已停止（位置：{where}）。") from None
+    except SyntaxError as exc:  # Python refused the compiled outline: nesting past its limits
+        raise SandboxError(f"模板 {template.id} 的表达式嵌套过深，无法编译（位置：{exc.filename}）。"
+                           "请拆成几个较短的表达式。") from None
     except MemoryError:
         raise SandboxError(f"模板 {template.id} 占用内存过多，已停止（可能是失控的循环）。") from None
     except (TypeError, ValueError, ArithmeticError) as exc:
@@ -323,17 +313,35 @@ def _compiled_output_pattern(env: jinja2.Environment, pattern: str) -> jinja2.Te
     return compiled[pattern]
 
 
+def _name_value(value: object) -> object:
+    return "" if value is None or value == [] else value
+
+
+def guarded_output_name(template: Template, env: jinja2.Environment, context: dict) -> str:
+    """The output pattern rendered under the outline's bounds; any failure is a TemplateError
+    at the `output:` line."""
+
+    def run() -> str:
+        if isinstance(env, GuardedSandbox):
+            env.reset_budget()
+        return _compiled_output_pattern(env, template.output).render(context)
+
+    try:
+        return guarded(run, "输出文件名格式（output）")
+    except SandboxError as exc:
+        file, line = template.output_where
+        raise TemplateError([Problem(exc.message, file=file or str(template.folder / "template.yaml"),
+                                     line=line)]) from None
+
+
 def render_output_name(template: Template, answers: dict, env: jinja2.Environment | None = None
                        ) -> str:
     """The output file name from the template's pattern, safe for any file system."""
     env = env or make_environment(template)
-    context = {q.name: answers.get(q.name) or "" for q in template.questions}
+    # An unanswered question is empty in the name; an answer 0 or False is kept.
+    context = {q.name: _name_value(answers.get(q.name)) for q in template.questions}
     context.setdefault("title", template.title)
-    try:
-        name = _compiled_output_pattern(env, template.output).render(context)
-    except jinja2.TemplateError as exc:
-        raise TemplateError([Problem(f"输出文件名格式有误：{exc}", file=str(template.folder /
-                                                                      "template.yaml"))]) from None
+    name = guarded_output_name(template, env, context)
     name = name.replace(GAP, "")
     # Lone surrogates (possible through the Python API) cannot be encoded as a file name.
     name = re.sub(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff\ufffe\uffff]', "_", name).strip(" .")

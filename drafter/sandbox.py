@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import functools
 import re
+import signal
 import string
 import sys
 import threading
 import types
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import jinja2
@@ -25,11 +27,14 @@ from jinja2.compiler import CodeGenerator
 from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from drafter.errors import SandboxError
+
 MAX_TEXT = 2_000_000  # longest string, list or output a template may build
 MAX_STEPS = 1_000_000  # loop iterations plus calls in one render
 MACRO_WEIGHT = 10  # a macro call costs about as much as ten loop steps
 MAX_INT_BITS = 65_536  # integers beyond ~20,000 digits are refused
 MEMORY_HEADROOM = 1 << 30  # bytes a render may add to the process (Linux only)
+TIME_LIMIT = 10  # seconds any piece of template-supplied code may run (main thread, POSIX)
 REMOVED_GLOBALS = ("lipsum",)  # generates text by the megabyte; useless in a draft
 REMOVED_FILTERS = ("pprint", "tojson", "xmlattr", "urlize", "random")
 SIZE_ARG_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice"})
@@ -341,12 +346,115 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
         return "".join(parts)
 
 
+_timer = threading.local()  # whether a time limit is running on this thread
+
+
 @contextmanager
-def memory_limit(headroom: int = MEMORY_HEADROOM):
+def time_limit(seconds: float, message: str):
+    """Raise SandboxError(message) if the block runs longer than `seconds`.
+
+    Stops endless loops and catastrophic regexes alike (Python's re checks for signals
+    while matching). Only possible on the main thread; a limit inside another keeps the
+    outer one.
+    """
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and not getattr(_timer, "running", False))
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise SandboxError(message)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _timer.running = True
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        _timer.running = False
+
+
+def guarded(call: Callable[[], object], what: str) -> object:
+    """Run one piece of template-supplied code (a question's default or `when`, the
+    output file-name pattern, a `pattern:` regex) under the outline's bounds: time,
+    memory, recursion, the sandbox. Any failure becomes a SandboxError whose message
+    starts with `what` and says why."""
+    seconds = TIME_LIMIT
+    try:
+        with time_limit(seconds, f"{what}运行超过 {seconds} 秒仍未结束（可能是死循环或过于复杂的正则表达式），已停止。"), \
+                memory_limit():
+            return call()
+    except SandboxError:
+        raise
+    except SecurityError as exc:
+        raise SandboxError(f"{what}做了沙箱不允许的操作（{exc}），已停止。") from None
+    except RecursionError:
+        raise SandboxError(f"{what}递归或嵌套过深，已停止。请改为不递归、嵌套较浅的写法。") from None
+    except SyntaxError:  # Python refused the compiled code: nesting past its parser's limits
+        raise SandboxError(f"{what}嵌套过深，无法编译。请拆成几个较短的表达式。") from None
+    except MemoryError:
+        raise SandboxError(f"{what}占用内存过多，已停止（可能是失控的循环）。") from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
+            re.error) as exc:
+        raise SandboxError(f"{what}无法计算：{exc}") from None
+
+
+def nested_quantifier(pattern: str) -> bool:
+    """Whether a regex repeats something itself repeated (star height above one, as in
+    `(a+)+`).
+
+    Such patterns can take exponential time on a near miss ("aaaa…!"); the template check
+    refuses them, because the time limit cannot run off the main thread. This is the rule
+    of the safe-regex heuristic: it also refuses some harmless patterns such as
+    `(\\d+、)+`, which `[\\d、]+` replaces. Alternatives that overlap inside a repeat, e.g.
+    `(a|aa)+`, are not detected: the time limit stops those.
+    """
+    try:
+        from re import _parser as parser  # the stdlib's own regex parser (3.11+)
+
+        tree = parser.parse(pattern)
+    except (ImportError, re.error, RecursionError, OverflowError):
+        return False  # an invalid pattern is reported as such elsewhere
+    repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT} - {None}
+
+    def walk(items, repeated: bool) -> bool:
+        for op, argument in items:
+            if op in repeats:
+                low, high, body = argument
+                many = high is parser.MAXREPEAT or high > 1
+                if many and repeated and body.getwidth()[1] > 0:
+                    return True
+                if walk(body, repeated or many):
+                    return True
+            elif op is parser.SUBPATTERN:
+                if walk(argument[-1], repeated):
+                    return True
+            elif op is parser.BRANCH:
+                if any(walk(branch, repeated) for branch in argument[1]):
+                    return True
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                if walk(argument[1], repeated):
+                    return True
+            elif op is getattr(parser, "ATOMIC_GROUP", None):
+                continue  # cannot backtrack into it
+        return False
+
+    try:
+        return walk(tree, False)
+    except RecursionError:
+        return True
+
+
+@contextmanager
+def memory_limit(headroom: int | None = None):
     """Cap the address space during a render, so no trick can exhaust memory.
 
     Linux only, and only on the main thread (the limit is process-wide).
     """
+    headroom = MEMORY_HEADROOM if headroom is None else headroom
     usable = sys.platform.startswith("linux") and threading.current_thread() is (
         threading.main_thread())
     if usable:

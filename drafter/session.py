@@ -29,6 +29,10 @@ SECONDS_PER_TYPE = {
     "choice": 10, "multichoice": 25, "list": 45,
 }
 UNCHANGED_TYPES = ("int", "text", "textarea", "list")  # answers that carry last year's figures
+SAMPLE_MARK = "【样稿】"
+SAMPLE_NOTE = ("【样稿】本稿按模板的默认值和示例生成，单位名称、数字和日期都是示例，不是真实情况，"
+               "不能直接使用。请用 drafter new 逐题填写本单位的实际情况后再出稿。")
+SAMPLE_HEADER = "【样稿】以下答案是模板的默认值和示例，不是真实情况；请逐项改成本单位的实际情况。"
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class InterviewSession:
     values: dict = field(default_factory=dict)  # answered questions that apply: checked values
     last: dict | None = None  # last year's raw answers, pre-filled as starting values
     persist: bool = True  # save every change to the resume store
+    sample: bool = False  # answers are the template's defaults and examples: mark the draft
     notes: list[Note] = field(default_factory=list)
     saved: object = None  # drafter.resume.Saved found when opening, if any
     _aside: dict = field(default_factory=dict)  # answers whose `when` no longer holds
@@ -336,13 +341,18 @@ class InterviewSession:
         """The readable answers file: the same text whichever front end collected the answers."""
         from drafter.answers import dump_answers
 
+        if self.sample:
+            header = f"{SAMPLE_HEADER}{'（' + header + '）' if header else ''}"
         return dump_answers(self.template, self.values, header=header)
 
     def draft(self, allow_missing: bool = True):
-        """The draft these answers make now (for a preview, or to write)."""
+        """The draft these answers make now (for a preview, or to write); a sample says so."""
         from drafter.pipeline import draft_from_answers
 
-        return draft_from_answers(self.template, self.answers_file(), allow_missing)
+        draft = draft_from_answers(self.template, self.answers_file(), allow_missing)
+        if self.sample:
+            draft.document = marked_as_sample(draft.document)
+        return draft
 
     def finish(self, output: Path | str | None = None, fmt: str = "docx", force: bool = False,
                allow_missing: bool = False, on_clash: ClashHandler | None = None,
@@ -386,6 +396,28 @@ class InterviewSession:
             from drafter import resume
 
             resume.discard(self.template.id)
+
+
+def marked_as_sample(document):
+    """【样稿】 before the title and a line under it saying the facts are made up.
+
+    A draft from defaults and examples reads like a real county's report; without the
+    mark it could be handed in by mistake.
+    """
+    from dataclasses import replace
+
+    from drafter.document import Block, Kind, Span
+
+    blocks = list(document.blocks)
+    heads = 0
+    for index, block in enumerate(blocks):
+        if block.kind is Kind.TITLE and not block.text.startswith(SAMPLE_MARK):
+            blocks[index] = replace(block, spans=(Span(SAMPLE_MARK), *block.spans))
+        if block.kind not in (Kind.TITLE, Kind.SUBTITLE):
+            break
+        heads = index + 1
+    blocks.insert(heads, Block(Kind.PARAGRAPH, (Span(SAMPLE_NOTE),)))
+    return replace(document, blocks=tuple(blocks))
 
 
 def prefilled_default(question: Question, answers: dict, last: dict | None) -> object:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from drafter.checklists import link_measures
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
+from drafter.inputs import read_text
 from drafter.questions import Question, did_you_mean, parse_question
 from drafter.userdirs import user_dir
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_file
@@ -59,6 +60,13 @@ class TemplateProblem(Problem):
 
     code: str = ""
     warning: bool = False
+
+    @classmethod
+    def at(cls, code: str, message: str, file: object, line: int | None = None,
+           field_name: str = "", warning: bool = False) -> TemplateProblem:
+        """A problem of kind `code` at file:line (any path-like `file`)."""
+        return cls(message, file=str(file), line=line, field=field_name, code=code,
+                   warning=warning)
 
 
 @dataclass(frozen=True)
@@ -169,8 +177,9 @@ _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _YAML_CACHE: dict[tuple[str, int, int], Loaded] = {}
 
 
-def _load_yaml(path: Path, what: str) -> Loaded:
-    """load_yaml_file, remembered by path, size and mtime: a render and its check share it."""
+def load_template_yaml(path: Path, what: str) -> Loaded:
+    """A template's YAML file (load_yaml_file), remembered by path, size and mtime: a render
+    and its check share it."""
     try:
         stat = path.stat()
     except OSError:
@@ -188,14 +197,14 @@ def _load_yaml(path: Path, what: str) -> Loaded:
 def _read_id(folder: Path) -> str:
     """The id a folder declares, or its folder name; cheap and never raises."""
     try:
-        text = (folder / META_FILE).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(folder / META_FILE, "模板元数据")
+    except UserError:
         return folder.name
     match = _ID_LINE_RE.search(text)
     if match:
         return match.group(2)
     try:
-        loaded = _load_yaml(folder / META_FILE, "模板元数据")
+        loaded = load_template_yaml(folder / META_FILE, "模板元数据")
     except (YamlProblem, UserError):
         return folder.name
     data = loaded.data
@@ -240,7 +249,7 @@ def resolve(name: str, extra_dirs: list[str | Path] | None = None,
     if path.name == META_FILE and path.is_file():
         path = path.parent
     if (path / META_FILE).is_file() and (os.sep in name or "/" in name or path.is_absolute()
-                                         or not _looks_like_id(name)):
+                                         or not looks_like_id(name)):
         return path, "路径"
     found = discover(extra_dirs, near)
     if name in found:
@@ -250,7 +259,7 @@ def resolve(name: str, extra_dirs: list[str | Path] | None = None,
     raise TemplateNotFound(name, sorted(found))
 
 
-def _looks_like_id(name: str) -> bool:
+def looks_like_id(name: str) -> bool:
     """Template ids are ASCII letters, digits, '-' and '_': they become folder and loader names."""
     return bool(_ID_RE.fullmatch(name))
 
@@ -286,22 +295,17 @@ def _unique(problems: list) -> list:
     return result
 
 
-def _problem(code: str, message: str, file: object, line: int | None = None,
-             field_name: str = "") -> TemplateProblem:
-    return TemplateProblem(message, file=str(file), line=line, field=field_name, code=code)
-
-
 def _tagged(problem: Problem, code: str) -> TemplateProblem:
     return TemplateProblem(problem.message, problem.file, problem.line, problem.field, code=code)
 
 
 def _read_yaml(path: Path, what: str, problems: list) -> Loaded | None:
     try:
-        return _load_yaml(path, what)
+        return load_template_yaml(path, what)
     except YamlProblem as exc:
         problems.append(_tagged(exc.problem, "yaml"))
     except UserError as exc:
-        problems.append(_problem("file", exc.message, path))
+        problems.append(TemplateProblem.at("file", exc.message, path))
     return None
 
 
@@ -314,40 +318,40 @@ def _load_meta(folder: Path, problems: list) -> tuple[dict, Loaded | None]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.append(_problem("meta", "template.yaml 应由“键: 值”组成。", meta_path, 1))
+        problems.append(TemplateProblem.at("meta", "template.yaml 应由“键: 值”组成。", meta_path, 1))
         return {}, loaded
     for key in data:
         if key not in META_KEYS:
             hint = did_you_mean(key, set(META_KEYS))
-            problems.append(_problem("meta", f"未知的设置“{key}”。{hint}".rstrip(), meta_path,
+            problems.append(TemplateProblem.at("meta", f"未知的设置“{key}”。{hint}".rstrip(), meta_path,
                                      loaded.line(key)))
     for key in ("id", "title"):
         if not isinstance(data.get(key), str) or not data.get(key, "").strip():
-            problems.append(_problem("meta", f"缺少 {key}（{META_KEYS[key]}），或它不是文字。",
+            problems.append(TemplateProblem.at("meta", f"缺少 {key}（{META_KEYS[key]}），或它不是文字。",
                                      meta_path, loaded.line(key) or 1))
-    if isinstance(data.get("id"), str) and data["id"].strip() and not _looks_like_id(data["id"]):
-        problems.append(_problem("meta", f"模板编号“{data['id']}”只能由字母、数字、“-”和“_”组成。",
+    if isinstance(data.get("id"), str) and data["id"].strip() and not looks_like_id(data["id"]):
+        problems.append(TemplateProblem.at("meta", f"模板编号“{data['id']}”只能由字母、数字、“-”和“_”组成。",
                                  meta_path, loaded.line("id")))
     for key in ("description", "organisation", "extends", "style", "output", "reference_docx"):
         if key in data and not isinstance(data[key], str):
-            problems.append(_problem("meta", f"{key}（{META_KEYS[key]}）应为文字。", meta_path,
+            problems.append(TemplateProblem.at("meta", f"{key}（{META_KEYS[key]}）应为文字。", meta_path,
                                      loaded.line(key)))
     if "version" in data and not isinstance(data["version"], (str, int, float)):
-        problems.append(_problem("meta", "version（版本）应为文字，例如 \"1.0\"。", meta_path,
+        problems.append(TemplateProblem.at("meta", "version（版本）应为文字，例如 \"1.0\"。", meta_path,
                                  loaded.line("version")))
     target = data.get("target")
     if target is not None:
         if not isinstance(target, dict):
-            problems.append(_problem("meta", "target 应包含 chars（字数）和/或 minutes（分钟）。",
+            problems.append(TemplateProblem.at("meta", "target 应包含 chars（字数）和/或 minutes（分钟）。",
                                      meta_path, loaded.line("target")))
         else:
             for key, value in target.items():
                 if key not in TARGET_KEYS:
-                    problems.append(_problem(
+                    problems.append(TemplateProblem.at(
                         "meta", f"target 中未知的设置“{key}”（可用 chars、minutes）。",
                         meta_path, loaded.line("target", key)))
                 elif not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-                    problems.append(_problem("meta", f"target.{key} 应为正数。", meta_path,
+                    problems.append(TemplateProblem.at("meta", f"target.{key} 应为正数。", meta_path,
                                              loaded.line("target", key)))
     return data, loaded
 
@@ -364,7 +368,7 @@ def _load_question_specs(folder: Path, problems: list) -> list[Spec]:
     if isinstance(data, dict) and set(data) <= {"questions"}:
         items = data.get("questions") or []
         if not isinstance(items, list):
-            problems.append(_problem("question", "questions 应为列表（每项以“- ”开头）。", file,
+            problems.append(TemplateProblem.at("question", "questions 应为列表（每项以“- ”开头）。", file,
                                      loaded.line("questions")))
             return []
         specs = []
@@ -376,11 +380,11 @@ def _load_question_specs(folder: Path, problems: list) -> list[Spec]:
         return specs
     if isinstance(data, dict):
         extra = [k for k in data if k != "questions"]
-        problems.append(_problem(
+        problems.append(TemplateProblem.at(
             "question", f"questions.yaml 只应包含 questions，发现了：{'、'.join(map(str, extra))}。",
             file, loaded.line(extra[0])))
         return []
-    problems.append(_problem("question", "questions.yaml 应以“questions:”开头，下面逐项列出问题。",
+    problems.append(TemplateProblem.at("question", "questions.yaml 应以“questions:”开头，下面逐项列出问题。",
                              file, 1))
     return []
 
@@ -406,12 +410,12 @@ def _merge_specs(parent: list[Spec], child: list[Spec], problems: list,
         if isinstance(data, dict) and "remove" in data:
             name = data["remove"]
             if len(data) > 1:
-                problems.append(_problem("question", "remove 项只应写要删除的字段名。", spec.file,
+                problems.append(TemplateProblem.at("question", "remove 项只应写要删除的字段名。", spec.file,
                                          spec.line))
             index = position(name)
             if index is None:
                 hint = did_you_mean(str(name), {s.name for s in merged if s.name})
-                problems.append(_problem(
+                problems.append(TemplateProblem.at(
                     "question", f"要删除的问题“{name}”在上级模板中不存在。{hint}".rstrip(),
                     spec.file, spec.line))
             else:
@@ -420,7 +424,7 @@ def _merge_specs(parent: list[Spec], child: list[Spec], problems: list,
             continue
         name = spec.name
         if name is not None and name in defined_here:
-            problems.append(_problem("question", f"字段名“{name}”重复。", spec.file, spec.line,
+            problems.append(TemplateProblem.at("question", f"字段名“{name}”重复。", spec.file, spec.line,
                                      name))
             continue
         if name is not None:
@@ -436,7 +440,7 @@ def _merge_specs(parent: list[Spec], child: list[Spec], problems: list,
             anchor = position(after)
             if anchor is None:
                 hint = did_you_mean(str(after), {s.name for s in merged if s.name})
-                problems.append(_problem(
+                problems.append(TemplateProblem.at(
                     "question", f"after 指定的问题“{after}”不存在。{hint}".rstrip(),
                     *spec.where("after")))
             else:
@@ -450,7 +454,7 @@ def _resolve_parent(parent_id: str, folder: Path, extra_dirs, meta_path: Path, l
     try:
         return resolve(parent_id, extra_dirs, near=folder.parent)
     except TemplateNotFound as exc:
-        problems.append(_problem("parent", f"extends 指定的上级模板不存在。{exc.message}",
+        problems.append(TemplateProblem.at("parent", f"extends 指定的上级模板不存在。{exc.message}",
                                  meta_path, line))
     return None
 
@@ -463,11 +467,11 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
     template_id = data.get("id") if isinstance(data.get("id"), str) else folder.name
     if template_id in seen:
         cycle = " → ".join([*seen, template_id])
-        problems.append(_problem("cycle", f"模板继承出现循环：{cycle}。请修改 extends。", meta_path,
+        problems.append(TemplateProblem.at("cycle", f"模板继承出现循环：{cycle}。请修改 extends。", meta_path,
                                  extends_line))
         return None
     if len(seen) > MAX_DEPTH:
-        problems.append(_problem("cycle", f"模板继承层级过多（超过 {MAX_DEPTH} 层）。", meta_path,
+        problems.append(TemplateProblem.at("cycle", f"模板继承层级过多（超过 {MAX_DEPTH} 层）。", meta_path,
                                  extends_line))
         return None
     parent: Template | None = None
@@ -477,7 +481,7 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
         if found is not None:
             parent_folder, parent_source = found
             if parent_folder.resolve() == folder.resolve():
-                problems.append(_problem("cycle", f"模板不能继承自己：extends: {parent_id}。",
+                problems.append(TemplateProblem.at("cycle", f"模板不能继承自己：extends: {parent_id}。",
                                          meta_path, extends_line))
             else:
                 parent = _load_chain(parent_folder, parent_source, extra_dirs, problems,
@@ -499,7 +503,7 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
     problems.extend(_tagged(p, "question") for p in link_problems)
     has_outline = (folder / OUTLINE_FILE).is_file()
     if not has_outline and parent is None and not (parent_id and isinstance(parent_id, str)):
-        problems.append(_problem("outline", f"缺少提纲文件 {OUTLINE_FILE}。", folder))
+        problems.append(TemplateProblem.at("outline", f"缺少提纲文件 {OUTLINE_FILE}。", folder))
     chain = (folder, *(parent.chain if parent else ()))
     chain_ids = (template_id, *(parent.chain_ids if parent else ()))
     outline_name = (f"{template_id}/{OUTLINE_FILE}" if has_outline
@@ -507,6 +511,13 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
     target = data.get("target") if isinstance(data.get("target"), dict) else {}
     inherited = parent or Template(id="", title="", folder=folder, source="")
     reference = data.get("reference_docx")
+    if isinstance(reference, str):
+        reference = _contained_setting(folder, "reference_docx", reference, meta_loaded,
+                                       problems)
+    style = data.get("style")
+    if isinstance(style, str) and is_style_file(style):
+        if _contained_setting(folder, "style", style, meta_loaded, problems) is None:
+            style = None  # refused: never looked up, not even by name
     own_output = isinstance(data.get("output"), str) and data.get("output")
     return Template(
         id=str(template_id),
@@ -517,12 +528,12 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
         organisation=str(data.get("organisation") or inherited.organisation),
         version=str(data.get("version") if data.get("version") is not None else ""),
         extends=str(parent_id),
-        style=str(data.get("style") or inherited.style or "gongwen"),
+        style=str(style or inherited.style or "gongwen"),
         output=str(data.get("output") or inherited.output or "{{ title }}"),
         target_chars=target.get("chars", inherited.target_chars),
         target_minutes=target.get("minutes", inherited.target_minutes),
-        reference_docx=(folder / reference) if isinstance(reference, str) else
-        inherited.reference_docx,
+        reference_docx=reference if isinstance(reference, Path) else
+        None if "reference_docx" in data else inherited.reference_docx,
         questions=tuple(questions),
         chain=chain,
         chain_ids=chain_ids,
@@ -534,6 +545,82 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
     )
 
 
+def unsafe_name(name: str) -> bool:
+    """A relative name that could leave its folder: absolute, `..`, a drive, a backslash."""
+    return "\\" in name or name.startswith("/") or ".." in name.split("/") or ":" in name
+
+
+def contained(folder: Path, name: str) -> Path | None:
+    """`folder`/`name` if it stays inside `folder` once symlinks are followed, else None.
+
+    The rule `{% include %}` follows, applied to every file a template names.
+    """
+    if not name or unsafe_name(name):
+        return None
+    path = folder / name
+    return path if path.resolve().is_relative_to(folder.resolve()) else None
+
+
+OUTSIDE = "指向模板文件夹以外，已拒绝。模板只能使用本模板及上级模板文件夹内的文件，请写相对于模板文件夹的路径，例如 {example}。"
+
+
+def _contained_setting(folder: Path, key: str, value: str, loaded: Loaded | None,
+                       problems: list) -> Path | None:
+    """A file named in template.yaml, or None (and a problem) if it leads outside."""
+    path = contained(folder, value)
+    if path is None:
+        example = "抬头.docx" if key == "reference_docx" else "版式.yaml"
+        problems.append(TemplateProblem.at(
+            "trust", f"{key}（{META_KEYS[key]}）“{value}”" + OUTSIDE.format(example=example),
+            folder / META_FILE, loaded.line(key) if loaded else None, key))
+    return path
+
+
+def is_style_file(style: str) -> bool:
+    """A `style:` that names a YAML file rather than a built-in profile."""
+    return style.endswith((".yaml", ".yml")) or "/" in style or "\\" in style
+
+
+def template_style(template: Template) -> str | Path:
+    """The style profile a template names: a built-in profile's name, or its YAML file found
+    in the template's folder or an ancestor's. A file, and every file it `extends`, must be
+    inside those folders: a template cannot make drafter read a file elsewhere."""
+    style = template.style
+    if not is_style_file(style):
+        return style
+    for folder in template.chain:
+        path = contained(folder, style)
+        if path is None:
+            raise UserError(f"模板 {template.id} 的 style（版式）“{style}”" + OUTSIDE.format(
+                example="版式.yaml"))
+        if path.is_file():
+            _check_style_extends(template, path)
+            return path
+    raise UserError(f"找不到模板 {template.id} 的版式文件“{style}”。版式文件应放在模板文件夹 "
+                    f"{template.folder}（或上级模板的文件夹）中。")
+
+
+def _check_style_extends(template: Template, path: Path) -> None:
+    """Follow a template's style file's `extends` chain without leaving the template folders."""
+    from drafter.yamlio import YamlProblem
+
+    folders = [folder.resolve() for folder in template.chain]
+    for _ in range(10):  # styles.MAX_EXTENDS refuses deeper chains with its own message
+        try:
+            data = load_template_yaml(path, "版式文件").data
+        except YamlProblem:
+            return  # reported by the style loader, with its line
+        parent = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(parent, str) or not is_style_file(parent):
+            return
+        target = path.parent / parent
+        if Path(parent).is_absolute() or ":" in parent or "\\" in parent or not any(
+                target.resolve().is_relative_to(folder) for folder in folders):
+            raise UserError(f"版式文件 {path} 的 extends“{parent}”" + OUTSIDE.format(
+                example="版式.yaml"))
+        path = target
+
+
 def folder_for(template: Template, loader_name: str) -> Path | None:
     """The folder a loader name like 'six-adherences/outline.j2' refers to, within the chain."""
     head, _, _ = loader_name.partition("/")
@@ -541,192 +628,3 @@ def folder_for(template: Template, loader_name: str) -> Path | None:
         if head == template_id:
             return folder
     return None
-
-
-# ---------------------------------------------------------------- templates new
-
-PREFERRED_COPIES = ("opening", "s1_measures", "closing")
-
-
-def create_child(new_id: str, parent_name: str, base_dir: Path,
-                 extra_dirs: list[str | Path] | None = None) -> tuple[Path, list[str]]:
-    """Write a child template of `parent_name` into base_dir/new_id, ready to edit.
-
-    Never overwrites: the folder is written under a temporary name and renamed
-    into place. Returns the folder and the check's findings (normally none).
-    """
-    import tempfile
-
-    from drafter.errors import OutputError
-
-    if not _looks_like_id(new_id):
-        raise UserError(f"模板编号“{new_id}”只能由字母、数字、“-”和“_”组成，例如 canlian。")
-    parent = load_template(parent_name, extra_dirs)
-    if new_id == parent.id:
-        raise UserError(f"新模板的编号不能与上级模板相同（{new_id}）。请换一个编号，例如 {new_id}-2。")
-    folder = Path(base_dir) / new_id
-    if folder.exists():
-        raise OutputError(f"{folder} 已经存在，不会覆盖。请换一个编号，或先移走这个文件夹。")
-    files = {
-        META_FILE: _child_meta(new_id, parent),
-        QUESTIONS_FILE: _child_questions(parent),
-        OUTLINE_FILE: _child_outline(new_id, parent),
-    }
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{new_id}.", dir=folder.parent))
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        try:
-            staging.rename(folder)
-        except OSError:
-            for name in files:
-                (staging / name).unlink()
-            staging.rmdir()
-            raise OutputError(f"{folder} 已经存在，不会覆盖。") from None
-    except PermissionError:
-        raise OutputError(f"没有权限在 {folder.parent} 中新建文件夹。请用 --dir 指定别的位置。") from None
-    from drafter.template_check import check_template, format_finding
-
-    findings = check_template(folder, extra_dirs)
-    return folder, [format_finding(f, Path.cwd()) for f in findings]
-
-
-def _child_meta(new_id: str, parent: Template) -> str:
-    def quoted(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    return f"""\
-# 模板 {new_id}：在 {parent.id}（{parent.title}）的基础上改写。
-# 由 drafter templates new 生成。只需写与上级模板不同的设置，没写的沿用上级模板。
-# 可用的设置：id title description organisation version extends style output target reference_docx
-# 详见 docs/templates.md。
-id: {new_id}
-title: {quoted(parent.title + "（" + new_id + "）")}
-description: {quoted("在 " + parent.id + " 模板的基础上改写。请在这里写一句简介。")}
-organisation: {quoted(parent.organisation)}
-version: "0.1"
-extends: {parent.id}
-# 输出文件名格式（不写则沿用上级：{parent.output}）
-# output: "{{{{ year }}}}年{{{{ org_short }}}}经验交流材料"
-# 篇幅目标（不写则沿用上级）
-# target:
-#   chars: 5000
-"""
-
-
-def _child_questions(parent: Template) -> str:
-    lines = [
-        f"# 本模板的问题。上级模板（{parent.id}）的问题全部沿用，这里只写不同之处。",
-        "#",
-        "# 1. 增加问题：写完整的设置；after 指定放在哪个问题之后（不写则放在最后）。",
-        "#   - name: assist_devices",
-        "#     type: int",
-        "#     label: 全年适配辅助器具（件）",
-        "#     help: 一年来为残疾人适配辅助器具的件数。",
-        "#     example: 860",
-        "#     min: 0",
-        "#     group: 四、服务群众",
-    ]
-    if parent.questions:
-        lines.append(f"#     after: {parent.questions[-1].name}")
-    sample = next((q for q in parent.questions if q.type in ("text", "textarea")
-                   and q.name != "year"), parent.questions[0] if parent.questions else None)
-    if sample is not None:
-        lines += [
-            "#",
-            "# 2. 改写上级的问题：写同样的 name，只写要改的设置。",
-            f"#   - name: {sample.name}",
-            "#     help: （新的说明文字）",
-            "#     example: （新的示例）",
-        ]
-    own = [q for q in parent.questions if q.source.startswith(str(parent.folder))]
-    removable = own[-1] if own else (parent.questions[-1] if parent.questions else None)
-    if removable is not None:
-        lines += [
-            "#",
-            "# 3. 删除上级的问题（提纲中用到它的 block 也要一并改写，否则检查会报错）：",
-            f"#   - remove: {removable.name}",
-        ]
-    lines += ["#", f"# 上级模板现有的问题（共 {len(parent.questions)} 个）："]
-    group = None
-    for q in parent.questions:
-        if q.group != group:
-            group = q.group
-            lines.append(f"#   【{group or '未分组'}】")
-        required = "，必填" if q.required else ""
-        lines.append(f"#     {q.name}：{q.label or q.name}（{q.type}{required}）")
-    lines += ["#", "# 改完后运行 drafter templates check 检查。", "questions: []", ""]
-    return "\n".join(lines)
-
-
-def _child_outline(new_id: str, parent: Template) -> str:
-    from drafter.render import make_environment
-    from drafter.template_check import _outline_files
-
-    env = make_environment(parent)
-    files = _outline_files(parent, env, [], quiet=True).files
-    root_order: list[str] = []
-    for info in reversed(files):
-        for name in info.blocks:
-            if name not in root_order:
-                root_order.append(name)
-    copies: list[tuple[str, str, str]] = []
-    candidates = [n for n in PREFERRED_COPIES if n in root_order] + root_order
-    for name in candidates:
-        if len(copies) == 2 or any(name == c[0] for c in copies):
-            continue
-        for info in files:  # the most derived definition wins
-            if name in info.blocks:
-                text = block_source(info.source, name)
-                if text and "super()" not in text and TAG_FREE_RE.sub("", text).strip():
-                    copies.append((name, text, _owner(parent, info.path)))
-                break
-    names = ["、".join(root_order[i:i + 8]) for i in range(0, len(root_order), 8)] or ["（无）"]
-    out = [
-        f"{{#- {new_id}：在 {parent.id}（{parent.title}）基础上改写的提纲。",
-        "",
-        "    本文件继承上级模板的提纲，只需写出与上级不同的 block（块）：",
-        "    - 没有写出的 block 原样沿用上级模板；",
-        "    - 在 block 中写 {{ super() }} 可以先保留上级的内容，再接着补充；",
-        "    - 继承时 block 之外的文字不会出现在文稿中，正文都要写在 block 里。",
-        "",
-        "    上级提纲中可以改写的 block：",
-        *(f"      {line}" for line in names),
-        "",
-        "    下面复制了上级的两个 block 作为起点，直接改写其中的文字即可。",
-        "    不需要改的 block 请整段删去，这样上级模板更新时会自动沿用新的写法。",
-        f"    改完后运行：drafter templates check {new_id}（或写模板文件夹的路径） -#}}",
-        f'{{% extends "{parent.outline_name}" %}}',
-    ]
-    for name, text, owner in copies:
-        out += ["", f"{{#- 复制自 {owner} 的 block {name}。 -#}}", text]
-    return "\n".join(out) + "\n"
-
-
-TAG_FREE_RE = re.compile(r"\{[%#].*?[%#]\}", re.DOTALL)
-_BLOCK_TAGS_RE = re.compile(r"\{%-?\s*(block\s+(\w+)|endblock(?:\s+\w+)?)[^%]*?-?%\}")
-
-
-def block_source(source: str, name: str) -> str:
-    """A block's full text in an outline file, from its tag to its endblock, nesting included."""
-    depth = 0
-    start = None
-    for tag in _BLOCK_TAGS_RE.finditer(source):
-        opening = tag.group(1).startswith("block")
-        if start is None:
-            if opening and tag.group(2) == name:
-                start, depth = tag.start(), 1
-            continue
-        depth += 1 if opening else -1
-        if depth == 0:
-            return source[start:tag.end()]
-    return ""
-
-
-def _owner(template: Template, path: str) -> str:
-    folder = Path(path).resolve().parent
-    for template_id, chain_folder in zip(template.chain_ids, template.chain, strict=True):
-        if folder == chain_folder.resolve():
-            return template_id
-    return template.id

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from drafter.errors import Problem
+from drafter.inputs import read_text
 
 MAX_NODES = 200_000
 MAX_CHARS = 2_000_000  # text after alias expansion: a few aliases must not make gigabytes
@@ -155,22 +156,6 @@ def _too_deep(file: str) -> Problem:
     return Problem("括号或缩进嵌套过深（上千层），已拒绝读取。请减少嵌套层数。", file=file)
 
 
-def read_text(path: Path, what: str) -> str:
-    """Read a UTF-8 text file with a clear message for the usual failures."""
-    from drafter.errors import UserError
-    from drafter.inputs import read_bytes
-
-    data = read_bytes(path, what)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UserError(
-            f"{what} {path} 不是 UTF-8 编码（第 {line} 行附近）。"
-            "请在编辑器中另存为 UTF-8 后再试。"
-        ) from None
-
-
 def load_yaml_file(path: Path, what: str) -> Loaded:
     """A template or style file: parsed once, then read from the user cache while unchanged.
 
@@ -180,7 +165,7 @@ def load_yaml_file(path: Path, what: str) -> Loaded:
     from drafter.cache import cached_file, read_cached, write_cached
 
     text = read_text(path, what)
-    cached = cached_file("yaml", text.encode("utf-8", "surrogatepass"), "yamlio.py")
+    cached = cached_file("yaml", text.encode("utf-8", "surrogatepass"))
     loaded = _revived_loaded(read_cached(cached), str(path))
     if loaded is None:
         loaded = load_yaml_text(text, str(path))

@@ -112,3 +112,32 @@ def fake_soffice(folder: Path, script: str = WRITES_PDFS) -> Path:
     path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
     path.chmod(0o755)
     return path
+
+
+def gray_page(pdf: Path, page: int, dpi: int = 288) -> tuple[int, int, bytes]:
+    """Page `page` (1-based) rendered by pdftoppm as 8-bit gray: (width, height, pixels)."""
+    result = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l",
+                             str(page), str(pdf)], capture_output=True, check=True)
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", result.stdout)
+    width, height, _ = map(int, header.groups())
+    return width, height, result.stdout[header.end():]
+
+
+def ink_rows(pdf: Path, page: int, x: tuple[float, float], y: tuple[float, float],
+             dpi: int = 288) -> list[float]:
+    """Rows (in points from the top of the page) with dark pixels inside a box given in points:
+    where a rule, a dash or a glyph really is, as opposed to its font's bounding box."""
+    width, _, pixels = gray_page(pdf, page, dpi)
+    scale = dpi / 72
+    columns = range(int(x[0] * scale), int(x[1] * scale) + 1)
+    return [row / scale for row in range(int(y[0] * scale), int(y[1] * scale) + 1)
+            if any(pixels[row * width + col] < 128 for col in columns)]
+
+
+def words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, text) of each word pdftotext finds on a page (1-based)."""
+    result = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
+                             "-"], capture_output=True, text=True, check=True)
+    found = re.findall(r'<word xMin="([^"]+)" yMin="([^"]+)" xMax="([^"]+)" yMax="([^"]+)">'
+                       r"([^<]*)</word>", result.stdout)
+    return [(float(a), float(b), float(c), float(d), text) for a, b, c, d, text in found]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from drafter.answers import dump_answers, parse_answers, read_answers, validate_answers
 from drafter.interview import DefaultAnswers, Questionnaire
+from drafter.session import InterviewSession
 from drafter.templates import load_template
 
 TEMPLATE = load_template(str(Path(__file__).parent / "data" / "interview_template"))
@@ -71,7 +72,7 @@ def test_a_hand_edit_of_the_saved_file_is_read_back(tmp_path):
 
 
 def test_what_the_questionnaire_collects_round_trips(tmp_path):
-    values = Questionnaire(TEMPLATE, DefaultAnswers()).run()
+    values = Questionnaire(InterviewSession(TEMPLATE, persist=False), DefaultAnswers()).run()
     _, clean = round_trip(values, tmp_path)
     assert {name: clean[name] for name in values} == values
 

@@ -224,13 +224,213 @@ def test_run_batch_as_a_library(tmp_path, core_template_dir):
     assert result.succeeded[0].chars > 0 and not result.interrupted
 
 
-def test_first_ctrl_c_in_a_pool_run_is_a_flag_the_second_interrupts():
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_first_stop_signal_is_a_flag_the_second_interrupts(signame):
     """A KeyboardInterrupt raised mid-bookkeeping could lose written files from the report,
-    so while a pool runs the first Ctrl-C is only recorded; the handler is restored after."""
-    before = signal.getsignal(signal.SIGINT)
-    with batch._CtrlC() as ctrl_c:
-        signal.raise_signal(signal.SIGINT)
-        assert ctrl_c.pressed
+    so the first Ctrl-C (or SIGTERM, SIGHUP) is only recorded; the handlers are restored
+    after."""
+    signum = getattr(signal, signame)
+    before = {s: signal.getsignal(s) for s in batch.STOP_SIGNALS}
+    with batch._Stop() as stop:
+        signal.raise_signal(signum)
+        assert stop.requested and stop.signum == signum
         with pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
-    assert signal.getsignal(signal.SIGINT) is before
+        assert stop.signum == signum  # the first signal is the one reported
+    assert {s: signal.getsignal(s) for s in batch.STOP_SIGNALS} == before
+
+
+# ------------------------------------------------------------------ one file never ends a batch
+
+
+def test_a_long_cjk_name_and_an_answer_0_each_get_a_correct_name(capsys, tmp_path,
+                                                                 core_template_dir):
+    """90 CJK characters are 270 bytes, past the 255 a file name may have: the name is cut by
+    bytes, keeping its suffix. An answer 0 stays in the name instead of vanishing."""
+    template = tmp_path / "tpl"
+    import shutil
+
+    shutil.copytree(core_template_dir, template)
+    yaml_path = template / "template.yaml"
+    yaml_path.write_text(yaml_path.read_text("utf-8").replace(
+        'output: "{{ year }}年{{ org }}测试材料"', 'output: "{{ org }}第{{ events }}场"'), "utf-8")
+    long_org = "青川县" + "科" * 87
+    answers = write_answers(tmp_path / "ans", long=GOOD.format(org=long_org),
+                            zero=GOOD.format(org="乙县科协").replace("events: 12", "events: 0"))
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "render", template, "--answers", *answers.values(),
+                            "--out-dir", out, "-f", "docx", "-j", "1")
+    assert code == 0, err
+    names = sorted(p.name for p in out.iterdir())
+    assert "乙县科协第0场.docx" in names
+    (long_name,) = [n for n in names if n.startswith("青川县")]
+    assert long_name.endswith(".docx") and len(long_name.encode()) <= 255
+    assert long_name == "青川县" + "科" * (len(long_name) - 8) + ".docx"
+    assert "批量生成完成：共 2 份，全部成功。" in stdout
+    assert leftovers(out) == []
+
+
+def test_a_file_name_too_long_for_the_file_system_is_a_message(capsys, tmp_path,
+                                                              core_template_dir):
+    answers = write_answers(tmp_path, a=GOOD.format(org="甲县科协"))
+    target = tmp_path / ("材" * 90 + ".txt")
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", answers["a"],
+                       "-o", target)
+    assert code == 2 and "Traceback" not in err
+    assert "文件名太长（274 字节，文件系统最多允许 255 字节" in err
+
+
+def test_the_temporary_of_a_255_byte_name_fits_too(tmp_path):
+    from drafter.output import atomic_write_text
+
+    name = "材" * 83 + ".txt"  # 253 bytes: the temporary adds 14
+    atomic_write_text(tmp_path / name, "正文")
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bug_in_one_file_is_reported_with_its_traceback_and_the_rest_written(
+        capsys, tmp_path, core_template_dir, monkeypatch, jobs):
+    import drafter.pipeline
+
+    real = drafter.pipeline.draft_from_values
+
+    def buggy(template, values, *args, **kwargs):
+        if values["org"] == "乙县科协":
+            raise ZeroDivisionError("division by zero")
+        return real(template, values, *args, **kwargs)
+
+    monkeypatch.setattr(drafter.pipeline, "draft_from_values", buggy)  # forked workers too
+    answers = write_answers(tmp_path / "ans", **{k: GOOD.format(org=f"{k}县科协")
+                                                 for k in ("甲", "乙", "丙")})
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "render", core_template_dir, "--answers", *answers.values(),
+                            "--out-dir", out, "-f", "txt", "-j", jobs)
+    assert code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["2024年丙县科协测试材料.txt",
+                                                    "2024年甲县科协测试材料.txt"]
+    assert f"未生成：{answers['乙']}" in err
+    assert "drafter 内部错误（程序缺陷，不是答案文件的问题）" in err
+    assert "Traceback (most recent call last)" in err and "ZeroDivisionError" in err
+    assert "共 3 份，成功 2 份，失败 1 份，其中有 drafter 内部错误" in err
+    assert stdout.count("已生成：") == 2
+
+
+def test_a_worker_that_dies_fails_its_files_and_the_report_is_still_printed(
+        capsys, tmp_path, core_template_dir, monkeypatch):
+    import drafter.pipeline
+
+    real = drafter.pipeline.draft_from_values
+
+    def dies(template, values, *args, **kwargs):
+        if values["org"] == "乙县科协":
+            os._exit(3)  # as if the kernel killed it for lack of memory
+        return real(template, values, *args, **kwargs)
+
+    monkeypatch.setattr(drafter.pipeline, "draft_from_values", dies)
+    answers = write_answers(tmp_path / "ans", **{k: GOOD.format(org=f"{k}县科协")
+                                                 for k in ("甲", "乙", "丙")})
+    code, _, err = run(capsys, "render", core_template_dir, "--answers", *answers.values(),
+                       "--out-dir", tmp_path / "out", "-f", "txt", "-j", "2")
+    assert code == 1
+    assert f"未生成：{answers['乙']}" in err and "子进程意外退出" in err
+    assert "批量生成结束：共 3 份" in err
+
+
+# ------------------------------------------------------------------ signals
+
+
+def children_of(pid: int) -> set[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def assert_all_end(workers: set[int], timeout: float = 10) -> None:
+    """Every worker ends within `timeout`; any that does not is killed (no orphans left)."""
+    deadline = time.monotonic() + timeout
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [w for w in workers if alive(w)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors
+
+
+def start_batch(tmp_path: Path, template: Path, count: int, jobs: str):
+    answers = tmp_path / "ans"
+    write_answers(answers, **{f"a{i:03d}": GOOD.format(org=f"第{i}县科协") for i in range(count)})
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drafter", "render", str(template), "--answers", str(answers),
+         "--out-dir", str(out), "-f", "md", "-j", jobs],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    return proc, out
+
+
+def wait_for_output(proc, out: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.is_dir() and any(out.iterdir()):
+            return
+        time.sleep(0.005)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="需要 Linux /proc")
+@pytest.mark.parametrize("signame, jobs", [("SIGTERM", "2"), ("SIGHUP", "2"), ("SIGTERM", "1")])
+def test_sigterm_or_sighup_to_the_parent_alone_stops_the_batch_like_ctrl_c(
+        tmp_path, core_template_dir, signame, jobs):
+    """Sent to the batch process only (as `kill PID` or a service manager does): the report
+    is printed, no temporary file is left, and no worker outlives it."""
+    signum = getattr(signal, signame)
+    proc, out = start_batch(tmp_path, core_template_dir, 400, jobs)
+    wait_for_output(proc, out)
+    workers = children_of(proc.pid)
+    os.kill(proc.pid, signum)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        assert_all_end(workers)
+    assert len(workers) == (2 if jobs == "2" else 0)
+    assert "Traceback" not in stderr
+    assert proc.returncode in (0, 128 + signum)  # 0 only if the batch finished first
+    if proc.returncode:
+        label = "收到终止信号 SIGTERM" if signame == "SIGTERM" else "终端已关闭，SIGHUP"
+        assert f"已中断（{label}）：共 400 份，已生成 " in stderr
+    assert leftovers(out) == []
+    written = list(out.glob("*.md"))
+    assert stdout.count("已生成：") == len(written)
+    for path in written:
+        assert path.read_text("utf-8").startswith("# 2024年第")
+    assert_all_end(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="需要 Linux /proc")
+def test_workers_die_with_a_parent_killed_outright(tmp_path, core_template_dir):
+    """SIGKILL gives the parent no chance to stop its pool: the workers still end."""
+    proc, out = start_batch(tmp_path, core_template_dir, 400, "2")
+    workers: set[int] = set()
+    try:
+        wait_for_output(proc, out)
+        workers = children_of(proc.pid)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+    assert len(workers) == 2
+    assert_all_end(workers)

@@ -122,7 +122,7 @@ def test_fix_writes_tracked_changes_with_comments_across_runs(capsys, tmp_path):
     comments = part(fixed, "word/comments.xml").findall(W + "comment")
     assert len(comments) == 5
     texts = ["".join(c.itertext()) for c in comments]
-    assert texts[0].startswith("转换错误（可信度：高）：“效劳”应为“服务”。")
+    assert texts[0].startswith("错词（可信度：高）：“效劳”应为“服务”。")
     assert all(c.get(W + "author") == AUTHOR and DATE.match(c.get(W + "date")) for c in comments)
     starts = [e.get(W + "id") for e in body.iter(W + "commentRangeStart")]
     ends = [e.get(W + "id") for e in body.iter(W + "commentRangeEnd")]
@@ -226,7 +226,7 @@ def test_review_comments_every_finding_and_tracks_every_concrete_change(capsys, 
     assert f"已生成审阅稿：{review}（修订 3 处，批注 3 条；可在 Word“审阅”中逐条接受或拒绝）。" in out
     comments = ["".join(c.itertext()) for c in part(review, "word/comments.xml")]
     assert [text.split("）")[0] + "）" for text in comments] == [
-        "结构（可信度：中）", "转换错误（可信度：高）", "转换错误（可信度：高）"]
+        "结构（可信度：中）", "错词（可信度：高）", "错词（可信度：高）"]
     assert accepted_text(review) == "一、总则\n二、附则\n推动经济社会发展，为群众服务。"
     assert code == 0
 

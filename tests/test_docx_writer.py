@@ -254,13 +254,18 @@ def test_title_subtitle_and_body_carry_styles_not_direct_formatting(out):
     body = [p for p in out.paragraphs if p.style.name == "Normal" and p.text]
     assert body[0].text.startswith("近年来，县科协")
     assert body[-1].text.startswith("总之")
-    for paragraph in out.paragraphs:
+    texts = [p.text for p in out.paragraphs]
+    closing = texts.index(ORG) - 2  # the 总之 paragraph, the blank line, signature, date
+    for index, paragraph in enumerate(out.paragraphs):
         pPr = paragraph._p.pPr
-        extra = [] if pPr is None else [c for c in pPr if c.tag != qn("w:pStyle")]
-        assert extra == [], paragraph.text
+        extra = [] if pPr is None else [c.tag for c in pPr if c.tag != qn("w:pStyle")]
+        # keep-with-next holds the closing block together: that is pagination, not looks
+        assert extra == ([qn("w:keepNext")] if closing <= index < len(texts) - 1 else []), \
+            paragraph.text
         for run in paragraph.runs:
-            if "待补充" not in run.text:
-                assert run._r.rPr is None, run.text
+            if "待补充" not in run.text:  # only the East Asian hint, no formatting
+                assert [(c.tag, dict(c.attrib)) for c in run._r.rPr] == [
+                    (qn("w:rFonts"), {qn("w:hint"): "eastAsia"})], run.text
 
 
 def test_blank_line_after_title_group_and_before_signature(out):

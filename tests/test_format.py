@@ -245,3 +245,31 @@ def test_format_runs_the_checker(capsys, tmp_path):
     assert code == 0
     assert f"校对：发现 1 处问题（错词 1），请运行 drafter check {out} 查看详情" in stdout
     assert "我们积极效劳群众。" in out.read_text("utf-8")  # the text is laid out, not rewritten
+
+
+def test_zero_width_spaces_the_user_typed_are_kept():
+    """U+200B used to be drafter's own escape and every one was deleted, typed or not."""
+    text = "标题\n\n县科协\u200b开展活动。\n#号开头的一句\u200b话。\n"
+    document = parse_plaintext(text)
+    paragraphs = [b.text for b in document.blocks if b.kind is Kind.PARAGRAPH]
+    assert paragraphs == ["县科协\u200b开展活动。", "#号开头的一句\u200b话。"]
+    assert all("\ufdd0" not in b.text for b in document.blocks)
+
+
+def test_a_10_million_character_line_gives_a_docx_that_check_can_read(capsys, tmp_path):
+    """One text node over 10 MB is more than libxml2 (and so python-docx) will read: the
+    writer cuts long text into runs, and `check` reads the draft back whole."""
+    sentence = "县科协组织开展科普活动，服务群众"
+    line = sentence * (10_000_000 // len(sentence))
+    source = tmp_path / "长.txt"
+    source.write_text(f"标题\n\n{line}\n", "utf-8")
+    output = tmp_path / "长.docx"
+    assert main(["format", str(source), "-o", str(output)]) == 0
+    capsys.readouterr()
+    status = main(["check", str(output)])
+    captured = capsys.readouterr()
+    assert status in (0, 1), captured.err
+    assert "无法读取" not in captured.err and "Traceback" not in captured.err
+    from drafter.check.source import read_source
+
+    assert read_source(output).split("\n")[-1] == line

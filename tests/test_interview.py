@@ -12,6 +12,7 @@ from drafter.cli import main
 from drafter.interview import (
     RENDER,
     DefaultAnswers,
+    GoBack,
     Questionnaire,
     TerminalAsker,
     display,
@@ -61,14 +62,19 @@ class ScriptedAsker:
         self.reviews = list(reviews or [])
         self.later = {name: list(values) for name, values in (later or {}).items()}
         self.asked: list[tuple[str, object]] = []
+        self.progress: list = []
         self.headings: list[str] = []
+        self.shown_unchanged: list[list[str]] = []
 
     def heading(self, group: str) -> None:
         self.headings.append(group)
 
-    def ask(self, question, default):
+    unchanged_answer: list[str] = []
+
+    def ask(self, question, default, progress=None):
         first_time = question.name not in [name for name, _ in self.asked]
         self.asked.append((question.name, default))
+        self.progress.append(progress)
         if not first_time and self.later.get(question.name):
             return self.later[question.name].pop(0)
         if question.name in self.script:
@@ -77,6 +83,10 @@ class ScriptedAsker:
 
     def review(self, template, values):
         return self.reviews.pop(0) if self.reviews else RENDER
+
+    def unchanged(self, items):
+        self.shown_unchanged.append([q.name for q, _ in items])
+        return self.unchanged_answer
 
     def warn(self, text):
         self.headings.append(f"warning: {text}")
@@ -96,6 +106,81 @@ def test_asks_in_template_order_with_headings_and_expression_defaults(template):
     assert dict(asker.asked)["org_short"] == "青川科协"  # computed from the full name
     assert values["org_short"] == "青川科协"
     assert dict(asker.asked)["year"] == THIS_YEAR
+
+
+def test_each_question_is_asked_with_its_progress(template):
+    asker = ScriptedAsker(ANSWERS)
+    interview(template, asker)
+    first, fifth = asker.progress[0], asker.progress[4]
+    assert (first.index, first.total, first.group) == (1, 11, "基本情况")
+    assert (fifth.index, fifth.group) == (5, "工作数据")
+    assert first.minutes_left > fifth.minutes_left >= 1
+
+
+class SequenceAsker(ScriptedAsker):
+    """Gives answers in the order of a script of (question, answer); GOBACK presses the back key."""
+
+    GOBACK = object()
+
+    def __init__(self, steps):
+        super().__init__({})
+        self.steps = list(steps)
+
+    def ask(self, question, default, progress=None):
+        self.asked.append((question.name, default))
+        if self.steps and self.steps[0][0] == question.name:
+            answer = self.steps.pop(0)[1]
+            if answer is self.GOBACK:
+                raise GoBack
+            return answer
+        return ANSWERS.get(question.name, default)
+
+
+def test_going_back_two_questions_changes_an_answer_and_walks_forward_again(template):
+    back = SequenceAsker.GOBACK
+    asker = SequenceAsker([("year", 2024), ("org_full_name", "旧名称"), ("org_short", "旧简称"),
+                           ("events", back), ("org_short", back), ("org_full_name", "青川县科协"),
+                           ("org_short", "青川科协")])
+    values = interview(template, asker)
+    order = [name for name, _ in asker.asked][:8]
+    assert order == ["year", "org_full_name", "org_short", "events", "org_short",
+                     "org_full_name", "org_short", "events"]
+    assert dict(asker.asked[4:5])["org_short"] == "旧简称"  # shown again with its answer
+    assert values["org_full_name"] == "青川县科协" and values["org_short"] == "青川科协"
+    assert values["events"] == 120  # asked once more after walking forward, then answered
+
+
+def test_back_on_the_first_question_says_so_and_asks_it_again(template):
+    asker = SequenceAsker([("year", SequenceAsker.GOBACK)])
+    values = interview(template, asker)
+    assert [name for name, _ in asker.asked][:2] == ["year", "year"]
+    assert "warning: 已经是第一题。" in asker.headings
+    assert values["year"] == 2024
+
+
+def test_back_from_a_question_changed_in_review_reaches_the_one_before(template):
+    asker = SequenceAsker([*((n, v) for n, v in ANSWERS.items()),
+                           ("events", SequenceAsker.GOBACK), ("org_full_name", "临江县科协")])
+    asker.steps.insert(len(ANSWERS), ("org_short", "青川科协"))
+    asker.reviews = ["events"]
+    values = interview(template, asker)
+    assert values["org_short"] == "青川科协" and values["events"] == 120
+
+
+def test_figures_unchanged_from_last_year_are_listed_and_the_ticked_ones_asked_again(template):
+    from drafter.answers import AnswersFile
+
+    last = AnswersFile("去年.yaml", "interview-test", "0.1",
+                       {**ANSWERS, "year": 2023, "events": 96, "date": dt.date(2023, 12, 1)})
+    session = InterviewSession.open(template, last=last, persist=False)
+    asker = ScriptedAsker({}, later={"events": [130]})
+    asker.unchanged_answer = ["events"]
+    values = Questionnaire(session, asker).run()
+    assert asker.shown_unchanged == [["events", "station_count"]]  # figures only
+    assert values["events"] == 130
+    assert values["date"] == dt.date(THIS_YEAR, 12, 1)
+    assert [name for name, _ in asker.asked].count("events") == 2
+    assert session.unchanged_from_last_year() == []  # the others were confirmed as they stood
 
 
 def test_when_skips_a_question(template):
@@ -193,8 +278,9 @@ def test_proofreading_findings_are_shown_and_never_block(template, monkeypatch):
     monkeypatch.setattr(asker, "say", lambda text, style="": shown.append(text))
     monkeypatch.setattr(asker, "proofread",
                         lambda text: [Finding(), Worded()] if "效劳" in text else [])
-    monkeypatch.setattr(asker, "_text", lambda question, default: "为群众效劳。")
+    monkeypatch.setattr(asker, "_text", lambda question, default, header: "为群众效劳。")
     assert asker.ask(template.question("activity"), None) == "为群众效劳。"
+    assert shown[0] == "✔ 特色活动介绍：为群众效劳。"
     warnings = [line for line in shown if "注意" in line]
     assert warnings == [
         "  注意：“效劳”，建议改为“服务”（繁简转换造成的错字）。可在最后检查时修改。",
@@ -270,8 +356,13 @@ def test_a_newcomer_sees_the_kexie_draft_from_defaults(tmp_path, monkeypatch):
     assert main(["new", "kexie", "--defaults"]) == 0
     [draft] = tmp_path.glob("*.docx")
     assert draft.name == f"{THIS_YEAR}年县科协“六个坚持”经验交流材料.docx"
-    text = "\n".join(p.text for p in docx.Document(str(draft)).paragraphs)
+    paragraphs = [p.text for p in docx.Document(str(draft)).paragraphs if p.text]
+    text = "\n".join(paragraphs)
     assert "科协" in text and "【待补充" not in text  # the examples fill every required fact
+    assert paragraphs[0] == f"【样稿】{THIS_YEAR}年县科协“六个坚持”经验交流材料"
+    assert any(p.startswith("【样稿】本稿按模板的默认值和示例生成") for p in paragraphs[1:3])
+    answers = (tmp_path / f"{draft.stem}.answers.yaml").read_text(encoding="utf-8")
+    assert "# 【样稿】以下答案是模板的默认值和示例" in answers
     assert (tmp_path / f"{draft.stem}.answers.yaml").is_file()
 
 

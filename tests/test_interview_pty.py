@@ -16,6 +16,7 @@ from pty_helpers import (
     DOWN,
     ENTER,
     FINISH_TEXT,
+    HOME,
     SPACE,
     TEMPLATE,
     Terminal,
@@ -70,15 +71,11 @@ def test_full_questionnaire_makes_a_draft_with_the_typed_facts(term, tmp_path):
     t.answer("是否建有院士专家工作站", "y")
     t.answer("院士专家工作站个数", CTRL_U + "3" + ENTER)
     t.answer("获评的示范称号", DOWN, ENTER)
-    t.expect("› 省级科普示范县（市、区）")
+    t.expect("✔ 获评的示范称号：省级科普示范县（市、区）")
     t.answer("重点工作领域", SPACE, DOWN, SPACE, ENTER)
-    t.expect("› 科学普及、学会建设")
+    t.expect("✔ 重点工作领域：科学普及、学会建设")
     t.expect("【特色工作】")
-    t.answer("品牌活动名称", "科技活动周", ENTER)
-    t.expect("直接回车结束")
-    t.send("全国科普日" + ENTER)
-    t.expect("直接回车结束")
-    t.send(ENTER)
+    t.answer("品牌活动名称", "科技活动周", ENTER, "全国科普日", ENTER, ENTER)  # Enter twice ends
     t.answer("特色活动介绍", "组织“科普大篷车”进乡村。", ENTER, "全年行程三千公里，为群众效劳。",
              FINISH_TEXT)
     t.expect("注意：“效劳”")  # proofreading warns under the answer and lets it stand
@@ -87,14 +84,15 @@ def test_full_questionnaire_makes_a_draft_with_the_typed_facts(term, tmp_path):
     t.send(CTRL_U + "2024年5月8日" + ENTER)
 
     # Review: every answer listed; change the count of events, then render.
-    t.expect("请检查全部答案")
+    t.expect("请检查全部")
     t.expect("✔ 答案无误，生成文稿")
     t.expect("全年科普活动场次：120")
     t.expect("特色活动介绍：组织“科普大篷车”进乡村。……")
     t.send(DOWN * 4)  # year, full name, short name, events (group headings are skipped)
     t.send(ENTER)
     t.answer("全年科普活动场次", CTRL_U + "150" + ENTER)
-    t.expect("全年科普活动场次：150")
+    t.expect("› 全年科普活动场次：150")  # the review screen comes back where it was left
+    t.send(HOME)
     t.send(ENTER)
     assert t.finish() == 0
 
@@ -141,12 +139,12 @@ def test_interrupted_questionnaire_resumes_with_earlier_answers_intact(term, tmp
     t.answer("获评的示范称号", ENTER)
     t.answer("重点工作领域", SPACE, ENTER)
     t.answer("品牌活动名称", ENTER)
-    t.answer("特色活动介绍", "一段介绍。", FINISH_TEXT)
+    t.answer("特色活动介绍", "一段介绍。", ENTER, ENTER)
     t.answer("落款日期", ENTER)
     t.expect("生成文稿")
     t.send(ENTER)
     assert t.finish() == 0
-    assert "材料年份" not in t.screen.split("接着填写")[-1].split("请检查全部答案")[0]
+    assert "材料年份" not in t.screen.split("接着填写")[-1].split("请检查全部")[0]
 
     answers = saved_answers(tmp_path / "材料.answers.yaml")
     assert answers["year"] == 2023
@@ -231,13 +229,14 @@ def test_last_years_answers_prefill_every_question(term, tmp_path):
     t.answer("是否建有院士专家工作站", ENTER)
     t.answer("获评的示范称号", ENTER)
     t.answer("重点工作领域", ENTER)
-    t.answer("品牌活动名称", ENTER)
-    t.expect("直接回车结束")
-    t.send(ENTER)
-    t.answer("特色活动介绍", FINISH_TEXT)
+    t.answer("品牌活动名称", ENTER)  # last year's items, the cursor on the empty line after them
+    t.answer("特色活动介绍", ENTER)
     t.answer("落款日期", ENTER)
     t.expect("生成文稿")
     t.send(ENTER)
+    t.expect("与去年的答案完全相同")
+    t.expect("全年科普活动场次：96")
+    t.send(ENTER)  # nothing ticked: all confirmed
     assert t.finish() == 0
     answers = saved_answers(tmp_path / "今年.answers.yaml")
     assert answers["year"] == dt.date.today().year
@@ -282,10 +281,11 @@ def test_without_a_template_name_a_list_with_descriptions_is_offered(tmp_path):
                  state_dir=tmp_path / "state")
     try:
         t.expect("请选择模板")
-        t.expect("问卷测试模板（interview-test）  覆盖全部题型的小模板")  # own folders first
+        t.expect("问卷测试模板（interview-test）")  # own folders first
         t.expect("县科协“六个坚持”经验交流材料（kexie）")  # built-ins are listed too
+        t.expect("覆盖全部题型的小模板")  # the highlighted one's description
         t.send(ENTER)
-        t.expect("› 问卷测试模板（interview-test）")
+        t.expect("✔ 模板：问卷测试模板（interview-test）")
         t.answer("材料年份", CTRL_C)
         assert t.finish() == 130
         assert "尚未回答任何问题" in t.screen

@@ -18,6 +18,7 @@ from office import (
     FOOTER_RE,
     HAS_OFFICE,
     fake_soffice,
+    ink_rows,
     layout_lines,
     needs_office,
     needs_pdftotext,
@@ -25,6 +26,7 @@ from office import (
     pdf_pages,
     squash,
     to_pdf,
+    words,
 )
 
 from drafter.cli import main
@@ -143,6 +145,20 @@ def test_odd_page_numbers_sit_right_and_even_ones_left(kexie_pdf):
         assert len(dashes) == 2, page
         centre = sum(dashes) / 2
         assert (centre > width / 2) if page % 2 else (centre < width / 2), page
+
+
+@needs_office
+@needs_pdftotext
+def test_the_page_numbers_dash_sits_7_mm_below_the_text_area(kexie_pdf):
+    """GB/T 9704-2012 7.5: 一字线上距版心下边缘 7 mm. Measured on the rendered page: the
+    dash's ink, not its font box (it was 10.2 mm with the footer 22 mm from the edge)."""
+    pdf, _ = kexie_pdf
+    for page in (1, 2):
+        dashes = [w for w in words(pdf, page) if w[4] == "—" and w[1] > TEXT_BOTTOM_PT]
+        x_min, y_min, x_max, y_max, _ = dashes[0]
+        rows = ink_rows(pdf, page, (x_min, x_max), (y_min, y_max))
+        below_mm = (rows[0] - TEXT_BOTTOM_PT) / 72 * 25.4
+        assert abs(below_mm - 7) <= 1, (page, below_mm)
 
 
 @needs_office

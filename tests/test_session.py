@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from drafter.answers import AnswersFile
-from drafter.session import InterviewSession, OutputExists, free_name
+from drafter.session import SAMPLE_HEADER, SAMPLE_NOTE, InterviewSession, OutputExists, free_name
 from drafter.templates import load_template
 
 TEMPLATE_DIR = Path(__file__).parent / "data" / "interview_template"
@@ -166,3 +166,17 @@ def test_draft_previews_with_placeholders_for_missing_facts(template):
     session.set("org_full_name", "青川县科学技术协会")
     text = "\n".join(session.draft().document.plain_lines())
     assert "青川县科学技术协会" in text and "【待补充：获评的示范称号】" in text
+
+
+def test_a_sample_is_marked_in_its_title_a_header_line_and_its_answers_file(template, tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    session = filled(template)
+    session.sample = True
+    finished = session.finish(fmt="txt")
+    lines = [line for line in finished.path.read_text(encoding="utf-8").splitlines() if line]
+    assert lines[0] == "【样稿】2024年青川科协测试材料"
+    assert lines[1].strip() == SAMPLE_NOTE
+    answers = finished.answers_path.read_text(encoding="utf-8")
+    assert f"# {SAMPLE_HEADER}" in answers.splitlines()
+    assert "【样稿】" not in "".join(filled(template).draft().document.plain_lines())

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-HEAVY = ("jinja2", "yaml", "docx", "lxml", "questionary", "prompt_toolkit", "docxtpl")
+HEAVY = ("jinja2", "yaml", "docx", "lxml", "questionary", "prompt_toolkit", "docxtpl", "flask",
+         "werkzeug", "selenium")
 
 PROBE = """
 import json, sys
@@ -32,8 +33,9 @@ def imported_heavy(*argv: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "argv",
-    [("--help",), ("--version",), ("render", "--help"), ("format", "--help"), ()],
-    ids=["help", "version", "render-help", "format-help", "no-args"],
+    [("--help",), ("--version",), ("render", "--help"), ("format", "--help"), ("serve", "--help"),
+     ()],
+    ids=["help", "version", "render-help", "format-help", "serve-help", "no-args"],
 )
 def test_help_and_version_import_nothing_heavy(argv):
     assert imported_heavy(*argv) == []
@@ -42,3 +44,13 @@ def test_help_and_version_import_nothing_heavy(argv):
 def test_the_probe_does_see_heavy_imports():
     """Guards the test itself: a command that needs jinja2 is seen importing it."""
     assert "jinja2" in imported_heavy("render", "no-such-template", "--answers", "x.yaml")
+
+
+def test_render_never_imports_the_web_framework(tmp_path):
+    """Only `drafter serve` pays for Flask: a real render of the example stays without it."""
+    from conftest import REPO
+
+    heavy = imported_heavy("render", "kexie", "--answers", str(REPO / "examples" / "kexie.yaml"),
+                           "-o", str(tmp_path / "材料.docx"))
+    assert "jinja2" in heavy
+    assert not {"flask", "werkzeug"} & set(heavy)

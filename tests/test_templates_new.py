@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from drafter.cli import main
+from drafter.outline import block_source
 from drafter.template_check import check_template
-from drafter.templates import block_source, builtin_template_dir, load_template
+from drafter.templates import builtin_template_dir, load_template
 
 DATA = Path(__file__).parent / "data"
 TEMPLATES = DATA / "templates"

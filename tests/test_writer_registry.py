@@ -56,5 +56,5 @@ def test_binary_formats_are_refused_on_the_screen(monkeypatch):
 def test_an_unknown_suffix_lists_the_registered_endings():
     with pytest.raises(UserError) as caught:
         for_output("材料.pdf", None)
-    assert caught.value.message == ("无法从文件名 材料.pdf 判断输出格式。请用 .docx、.md、.txt 结尾，"
-                                    "或加 --format docx|md|txt。")
+    assert caught.value.message == ("无法从文件名 材料.pdf 判断输出格式。请用 .docx、.md、.txt、.html "
+                                    "结尾，或加 --format docx|md|txt|html。")

@@ -251,10 +251,9 @@ def load_rules(extra: tuple[str, ...] = ()) -> RuleSet:
     from drafter.cache import cached_file, read_cached, write_cached
 
     sources = [(path, _read(path)) for path in rule_files(extra)]
-    # the rules of exactly these files and dated formulations, read by exactly this code
-    cached = cached_file("rules", "".join(f"{path}\0{text}\0" for path, text in sources).encode(),
-                         "check/rules.py", "check/engine.py", "check/dated.py",
-                         "formulations.py", "data/formulations.yaml")
+    # the rules of exactly these files (and the dated formulations, which ship in the
+    # package), read by exactly this code: the cache's package fingerprint covers both
+    cached = cached_file("rules", "".join(f"{path}\0{text}\0" for path, text in sources).encode())
     stored = read_cached(cached)
     rules = _from_plain(stored.get("rules")) if isinstance(stored, dict) else None
     dated = _dated_from_plain(stored.get("dated")) if rules is not None else None

@@ -71,9 +71,12 @@ def load_source(path: str | Path) -> Source:
     if suffix != ".docx" and suffix not in TEXT_SUFFIXES:
         raise UserError(f"无法检查 {path}：只支持 {SUPPORTED} 文件。"
                         "其他格式请先另存为 .docx 或纯文本（.txt）。")
-    data = read_bytes(path)
     if suffix == ".docx":
+        from drafter.docx_package import read_package
+
+        data = read_package(path)
         return Source(str(path), "docx", "\n".join(_docx_lines(path, data)), path)
+    data = read_bytes(path)
     raw, encoding, bom = _decode(data, str(path))
     newline = "\r\n" if "\r\n" in raw else "\n"
     raw = raw.replace("\r\n", "\n")
@@ -149,18 +152,10 @@ def open_docx(path: Path, what: str = "文件"):
 
 
 def _open_docx(path: Path, data: bytes):
-    import io
-    import zipfile
+    from drafter.docx_package import open_docx
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
-
-    try:
-        return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError):
-        raise UserError(f"无法读取 {path}：文件已损坏或不是 Word 文档（.docx）。"
-                        "请用 Word 或 WPS 打开后另存为 .docx 再试。") from None
+    return open_docx(data, str(path), f"无法读取 {path}：文件已损坏或不是 Word 文档（.docx）。"
+                                      "请用 Word 或 WPS 打开后另存为 .docx 再试。")
 
 
 def _docx_lines(path: Path, data: bytes) -> list[str]:

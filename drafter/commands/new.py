@@ -86,6 +86,7 @@ class _Session:
 
             last = read_answers(args.answers)
         self.session = InterviewSession.open(template, last=last, persist=interactive)
+        self.session.sample = args.defaults
         if interactive:
             if not self._interview():
                 return 129 if self.hung_up else 130
@@ -133,8 +134,8 @@ class _Session:
                                                         saved.path):
                 session.resume()
             asker.say(f"\n{session.template.title}", "bold")
-            asker.say("逐题回答即可；随时可按 Ctrl-C 退出，已答内容会保存，下次接着填写。",
-                      "fg:ansibrightblack")
+            for line in _introduction(session):
+                asker.say(line, "fg:ansibrightblack")
             Questionnaire(session, asker).run()
             return True
         except (KeyboardInterrupt, EOFError) as exc:
@@ -198,9 +199,36 @@ class _Session:
             print(f"提示：{warning}", file=sys.stderr)
         for line in summary_lines(draft, path):
             print(line, file=info)
-        print(f"答案已保存：{finished.answers_path}（明年可用 drafter new {tid} --answers "
-              f"{_relative(finished.answers_path)} 预先填好）", file=info)
+        answers = _relative(finished.answers_path)
+        if session.sample:
+            print(f"这是样稿：标题带【样稿】，单位名称和数字都是示例。把答案文件 {answers} 改成本单位的"
+                  f"实际情况后，用 drafter render {tid} --answers {answers} 出稿；"
+                  f"或运行 drafter new {tid} 逐题填写。", file=info)
+        else:
+            print(f"答案已保存：{finished.answers_path}（明年可用 drafter new {tid} --answers "
+                  f"{answers} 预先填好）", file=info)
+        if path is not None and path.suffix.lower() == ".docx":
+            print(f"下一步：用 Word 或 WPS 打开“{_relative(path)}”，修改润色后即可使用。", file=info)
         return 0
+
+
+def _introduction(session) -> list[str]:
+    """What the questionnaire asks of the user, said once before the first question."""
+    from drafter.screens import BACK_KEY_NAME
+
+    first = session.next_question()
+    lines = []
+    if first is not None:
+        progress = session.progress(first.name)
+        lines.append(f"共 {progress.total} 题，还需约 {progress.minutes_left} 分钟。")
+    lines += [
+        f"逐题回答，回车确认；按 {BACK_KEY_NAME} 回到上一题修改。",
+        "全部答完后有一页总览，可以再修改任何一题，确认无误才生成文稿。",
+        "随时可按 Ctrl-C 暂停，已答内容会保存，下次运行同一命令即可接着填写。",
+    ]
+    if session.last:
+        lines.append("每题已按去年的答案填好：没有变化直接回车；和去年相同的数字会在最后列出请你核对。")
+    return lines
 
 
 def _relative(path: Path) -> Path:

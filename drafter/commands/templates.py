@@ -102,11 +102,11 @@ def run_list(args) -> int:
 def _read_meta(folder) -> dict[str, str]:
     """Title, version and parent for the list; a broken file says so instead of failing."""
     from drafter.errors import UserError
-    from drafter.templates import META_FILE, _load_yaml
+    from drafter.templates import META_FILE, load_template_yaml
     from drafter.yamlio import YamlProblem
 
     try:
-        data = _load_yaml(folder / META_FILE, "模板元数据").data
+        data = load_template_yaml(folder / META_FILE, "模板元数据").data
     except (YamlProblem, UserError):
         return {"title": "（template.yaml 有误，请运行 drafter templates check）"}
     if not isinstance(data, dict):
@@ -171,33 +171,25 @@ def _short(value: object, limit: int = 16) -> str:
 
 
 def _origin(template, source: str) -> str:
-    from pathlib import Path
+    from drafter.outline import owner
 
-    if not source:
-        return ""
-    folder = Path(source).parent
-    for template_id, chain_folder in zip(template.chain_ids, template.chain, strict=True):
-        if folder == chain_folder:
-            return template_id
-    return ""
+    return (owner(template, source) or "") if source else ""
 
 
 def outline_sections(template) -> list[str]:
     """Headings of the rendered outline and which template's block writes each part."""
+    from drafter.document import heading_number
+    from drafter.outline import HEADING_RE, TAG_RE, block_first_line, outline_files, owner
     from drafter.render import make_environment
-    from drafter.template_check import HEADING_RE, TAG_RE, _outline_files
 
     env = make_environment(template)
-    outline = _outline_files(template, env, [], quiet=True)
+    outline = outline_files(template, env, [], quiet=True)
     if not outline.files:
         return ["（提纲无法读取，请运行 drafter templates check）"]
     owner_of = {}
     for info in reversed(outline.files):  # root first, children override
-        owner = _origin_of_file(template, info.path)
         for name in info.blocks:
-            owner_of[name] = (owner, info)
-    from drafter.document import heading_number
-
+            owner_of[name] = (owner(template, info.path) or "?", info)
     root = outline.files[-1]
     lines = []
     for raw in root.source.splitlines():
@@ -208,43 +200,21 @@ def outline_sections(template) -> list[str]:
         text = TAG_RE.sub("", match.group(2)).strip()
         number = heading_number(1, len(lines) + 1)
         if blocks and blocks[0] in owner_of:
-            owner, info = owner_of[blocks[0]]
-            text = _block_text(info.source, blocks[0]) or text
-            lines.append(f"{number}{text}  [block {blocks[0]}，{owner}]")
+            block_owner, info = owner_of[blocks[0]]
+            text = block_first_line(info.source, blocks[0]) or text
+            lines.append(f"{number}{text}  [block {blocks[0]}，{block_owner}]")
         else:
             lines.append(f"{number}{text}")
-    own = [n for n, (owner, _) in owner_of.items() if owner == template.id]
+    own = [n for n, (block_owner, _) in owner_of.items() if block_owner == template.id]
     if len(template.chain_ids) > 1:
         lines.append("")
         lines.append(f"本模板改写的 block：{'、'.join(own) if own else '（无，完全沿用上级提纲）'}")
-        inherited = [n for n, (owner, _) in owner_of.items() if owner != template.id]
+        inherited = [n for n, (block_owner, _) in owner_of.items() if block_owner != template.id]
         lines.append(f"沿用上级的 block：{'、'.join(inherited) if inherited else '（无）'}")
     else:
         lines.append("")
         lines.append(f"可改写的 block：{'、'.join(owner_of)}")
     return lines
-
-
-def _origin_of_file(template, path: str) -> str:
-    from pathlib import Path
-
-    folder = Path(path).resolve().parent
-    for template_id, chain_folder in zip(template.chain_ids, template.chain, strict=True):
-        if folder == chain_folder.resolve():
-            return template_id
-    return "?"
-
-
-def _block_text(source: str, name: str) -> str:
-    """The first line of a block's text, its tags removed (for headings)."""
-    from drafter.template_check import TAG_RE
-
-    match = re.search(r"\{%-?\s*block\s+" + re.escape(name) + r"\b[^%]*%\}(.*?)\{%-?\s*endblock",
-                      source, re.DOTALL)
-    if not match:
-        return ""
-    text = TAG_RE.sub("", match.group(1)).strip()
-    return text.splitlines()[0].strip() if text else ""
 
 
 # ---------------------------------------------------------------- new
@@ -253,7 +223,8 @@ def _block_text(source: str, name: str) -> str:
 def run_new(args) -> int:
     from pathlib import Path
 
-    from drafter.templates import create_child, template_sources, user_template_dir
+    from drafter.scaffold import create_child
+    from drafter.templates import template_sources, user_template_dir
 
     base = Path(args.dir) if args.dir else user_template_dir()
     folder, findings = create_child(args.new_id, args.parent, base, args.template_dir)

@@ -51,6 +51,7 @@ def register(fmt: Format) -> Format:
 register(Format("docx", "Word 文档", (".docx",), True, "drafter.writers.docx:write"))
 register(Format("md", "Markdown", (".md", ".markdown"), False, "drafter.writers.text:write_markdown"))
 register(Format("txt", "纯文本", (".txt",), False, "drafter.writers.text:write_text"))
+register(Format("html", "网页", (".html", ".htm"), False, "drafter.writers.html:write_html"))
 
 
 def names() -> tuple[str, ...]:

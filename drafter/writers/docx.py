@@ -96,13 +96,15 @@ class _Table:
     style_id: str | None
 
 
-
 def _paragraphs(document: Document, profile: StyleProfile, base: Base
-                ) -> tuple[list[tuple[str | None, list[wordxml.Run]] | _Table], int]:
-    """(style id, runs) per output paragraph, and how many illegal characters were dropped.
+                ) -> tuple[list[wordxml.Paragraph | _Table], int]:
+    """(style id, runs, keep with next) per output paragraph (or a table), and how many
+    illegal characters were dropped.
 
     Headings get their number (一、 （一） 1. （1）) as the first run; the title group
-    and the signature are set off by the profile's blank lines.
+    and the signature are set off by the profile's blank lines. The closing block
+    (the last body paragraph, the blank lines, the signature and the date) is kept
+    on one page: a date or signature alone on the last page is the slip to avoid.
     """
     style_ids = dict(base.style_ids)
 
@@ -114,10 +116,13 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
     title_end = 0
     while title_end < len(blocks) and blocks[title_end][0].kind in (Kind.TITLE, Kind.SUBTITLE):
         title_end += 1
-    blank = (paragraph_style("body"), [])
+    closing = len(blocks)
+    while closing > 0 and blocks[closing - 1][0].kind in (Kind.SIGNATURE, Kind.DATE):
+        closing -= 1
+    blank = (paragraph_style("body"), [], False)
     placeholder_id = style_ids["placeholder"]
     highlight = profile.style("placeholder").highlight or None
-    paragraphs: list[tuple[str | None, list[wordxml.Run]] | _Table] = []
+    paragraphs: list[wordxml.Paragraph | _Table] = []
     removed = 0
     for index, (block, number) in enumerate(blocks):
         if block.kind is Kind.TABLE:
@@ -133,8 +138,8 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
             continue
         closing_starts = (block.kind in (Kind.SIGNATURE, Kind.DATE) and index > 0
                           and blocks[index - 1][0].kind not in (Kind.SIGNATURE, Kind.DATE))
-        if closing_starts:
-            paragraphs += [blank] * profile.blank_lines_before_signature
+        if closing_starts:  # blank lines that belong to the signature stay with it
+            paragraphs += [blank[:2] + (True,)] * profile.blank_lines_before_signature
         role = (f"heading{min(max(block.level, 1), 4)}" if block.kind is Kind.HEADING
                 else ROLE_OF_KIND[block.kind])
         runs: list[wordxml.Run] = [(number, None, None)] if number else []
@@ -145,7 +150,8 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
                 runs.append((text, placeholder_id, highlight))
             elif text:
                 runs.append((text, None, None))
-        paragraphs.append((paragraph_style(role), runs))
+        keep_next = closing < len(blocks) and closing - 1 <= index < len(blocks) - 1
+        paragraphs.append((paragraph_style(role), runs, keep_next))
         if index + 1 == title_end and title_end < len(blocks):
             paragraphs += [blank] * profile.blank_lines_after_title
     return paragraphs or [blank], removed  # Word wants at least one paragraph

@@ -67,11 +67,10 @@ def _remembered(profile: StyleProfile, reference: tuple[str, int, int] | None) -
     source = None
     key = repr(profile).encode()
     if reference is not None:
+        from drafter.docx_package import read_package
+
         path = Path(reference[0])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UserError(f"无法读取参考文档 {path}：{exc.strerror or exc}。") from None
+        data = read_package(path, "参考文档")  # refuses zip bombs and encrypted packages
         source = (path, data)
         key += b"\0" + str(path).encode() + b"\0" + data
     cached = cached_file("docx", key, *BUILDER_SOURCES)

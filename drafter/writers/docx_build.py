@@ -72,6 +72,8 @@ def _reference_base(profile: StyleProfile, path: Path, data: bytes) -> dict:
     body = package.element.body
     ooxml.clear_body(body)
     ooxml.drop_unreferenced_content(package.part)
+    ooxml.drop_private_parts(package)
+    _prefer_profile_languages(package, profile)
     if body.sectPr is None:
         body.get_or_add_sectPr()
         _set_page(package, profile)
@@ -81,7 +83,25 @@ def _reference_base(profile: StyleProfile, path: Path, data: bytes) -> dict:
         _add_page_numbers(package, profile, style_ids)
         notes.append(f"参考文档 {path.name} 没有页脚，已按版式“{profile.title}”加上页码。")
         notes += [note for role, note in missing.items() if role in PAGE_NUMBER_ROLES]
+    if package.settings.odd_and_even_pages_header_footer:
+        for section in package.sections:
+            ooxml.copy_header_to_even_pages(section)
     return _split(package, style_ids, missing, notes)
+
+
+def _prefer_profile_languages(package, profile: StyleProfile) -> None:
+    """The reference's fonts as it names them, in the profile's languages.
+
+    A reference made on a Japanese or English system carries ja-JP/en-US as its
+    text and theme-font language, which makes word processors pick Japanese faces
+    for Chinese text; and a theme font set beside a named one would hide the name.
+    """
+    styles = package.styles.element
+    ooxml.prefer_named_fonts(styles)
+    ooxml.set_languages(ooxml.default_run_properties(styles), profile.latin_language,
+                        profile.language)
+    ooxml.set_theme_font_language(package.settings.element, profile.latin_language,
+                                  profile.language)
 
 
 def _split(package, style_ids: dict[str, str], missing: dict[str, str],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable
+from copy import deepcopy
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -90,6 +91,11 @@ def set_east_asian_fonts(rPr, east_asian: str, latin: str) -> None:
          cs=latin or None, hint="eastAsia")
 
 
+def set_east_asian_hint(rPr) -> None:
+    """w:hint="eastAsia" alone on a run: shared characters (“ ” — …) use the Chinese font."""
+    _set(_child(rPr, "rFonts", RPR_ORDER), hint="eastAsia")
+
+
 def set_font_size(rPr, points: float) -> None:
     """Font size for both Chinese/Latin (w:sz) and complex scripts (w:szCs), in half points."""
     half_points = round(points * 2)
@@ -107,9 +113,8 @@ def set_languages(rPr, latin: str, east_asian: str) -> None:
     _set(_child(rPr, "lang", RPR_ORDER), val=latin, eastAsia=east_asian)
 
 
-def set_document_defaults(styles_element, east_asian: str, latin: str, points: float,
-                          latin_language: str, east_asian_language: str) -> None:
-    """w:docDefaults: what every style inherits, so nothing falls back to Calibri/theme fonts."""
+def default_run_properties(styles_element):
+    """The w:rPr of w:docDefaults (created if missing): what every style inherits."""
     defaults = styles_element.find(qn("w:docDefaults"))
     if defaults is None:
         defaults = OxmlElement("w:docDefaults")
@@ -122,6 +127,13 @@ def set_document_defaults(styles_element, east_asian: str, latin: str, points: f
     if rPr is None:
         rPr = OxmlElement("w:rPr")
         r_default.append(rPr)
+    return rPr
+
+
+def set_document_defaults(styles_element, east_asian: str, latin: str, points: float,
+                          latin_language: str, east_asian_language: str) -> None:
+    """w:docDefaults: what every style inherits, so nothing falls back to Calibri/theme fonts."""
+    rPr = default_run_properties(styles_element)
     set_east_asian_fonts(rPr, east_asian, latin)
     set_font_size(rPr, points)
     set_languages(rPr, latin_language, east_asian_language)
@@ -187,11 +199,16 @@ def append_page_number(paragraph, prefix: str, suffix: str) -> None:
     A complex field (fldChar begin/separate/end) rather than w:fldSimple, because
     WPS and older readers update it more reliably.
     """
+    def add_run(text: str = ""):
+        run = paragraph.add_run(text)
+        set_east_asian_hint(run._r.get_or_add_rPr())  # the dashes take the Chinese font
+        return run
+
     if prefix:
-        paragraph.add_run(prefix)
+        add_run(prefix)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
                        ("end", None)):
-        run = paragraph.add_run()
+        run = add_run()
         if kind is not None:
             char = OxmlElement("w:fldChar")
             _set(char, fldCharType=kind)
@@ -204,7 +221,7 @@ def append_page_number(paragraph, prefix: str, suffix: str) -> None:
             instr.text = text
             run._r.append(instr)
     if suffix:
-        paragraph.add_run(suffix)
+        add_run(suffix)
 
 
 # ------------------------------------------------------------------- package
@@ -227,6 +244,104 @@ def drop_unreferenced_content(part) -> int:
             del part.rels[rId]
             dropped += 1
     return dropped
+
+
+# What a reference docx carries about itself, not about its look: its company,
+# manager and statistics (app.xml), custom properties, a thumbnail of its first
+# page, customXml data (e.g. SharePoint or OA-system metadata) and its comments
+# and their authors. None of it belongs in a draft.
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+PRIVATE_PACKAGE_RELTYPES = {
+    _OFFICE + "extended-properties", _OFFICE + "custom-properties", _PACKAGE + "thumbnail",
+}
+PRIVATE_DOCUMENT_RELTYPES = {
+    _OFFICE + "customXml", _OFFICE + "comments", _OFFICE + "people",
+    "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+    "http://schemas.microsoft.com/office/2011/relationships/people",
+    "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+    "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
+}
+
+
+def drop_private_parts(package) -> int:
+    """Drop a reference's metadata parts (app.xml, thumbnail, customXml, comments…)."""
+    dropped = 0
+    for rels, private in ((package.part.package.rels, PRIVATE_PACKAGE_RELTYPES),
+                          (package.part.rels, PRIVATE_DOCUMENT_RELTYPES)):
+        for rId, rel in list(rels.items()):
+            if rel.reltype in private:
+                del rels[rId]
+                dropped += 1
+    return dropped
+
+
+def copy_header_to_even_pages(section) -> bool:
+    """Give even pages the default (odd-page) header when the section has none of its own.
+
+    With odd and even pages different (needed for the 公文 page numbers, right on
+    odd pages and left on even ones) Word and LibreOffice show no header at all on
+    even pages that lack an even header, so a letterhead would appear on every
+    other page only. The copy relates to the same images and links.
+    """
+    default, even = section.header, section.even_page_header
+    if default.is_linked_to_previous or not even.is_linked_to_previous:
+        return False
+    source = default.part
+    even.is_linked_to_previous = False  # adds an empty header part
+    target = even.part
+    renamed = {}
+    for rId, rel in source.rels.items():
+        if rel.is_external:
+            renamed[rId] = target.relate_to(rel.target_ref, rel.reltype, is_external=True)
+        else:
+            renamed[rId] = target.relate_to(rel.target_part, rel.reltype)
+    for child in list(target.element):
+        target.element.remove(child)
+    for child in source.element:
+        copy = deepcopy(child)
+        for element in copy.iter():
+            for key, value in element.attrib.items():
+                if key.startswith("{" + R_NS + "}") and value in renamed:
+                    element.set(key, renamed[value])
+        target.element.append(copy)
+    return True
+
+
+def prefer_named_fonts(styles_element) -> None:
+    """Where a style names a font and also a theme font for the same script, keep the name.
+
+    Word writes both (w:eastAsia="仿宋_GB2312" w:eastAsiaTheme="minorEastAsia") and then
+    the theme font wins, so a reference's 仿宋 shows as the theme's 等线 or MS Mincho.
+    """
+    pairs = (("ascii", "asciiTheme"), ("hAnsi", "hAnsiTheme"), ("eastAsia", "eastAsiaTheme"),
+             ("cs", "cstheme"))
+    for fonts in styles_element.iter(qn("w:rFonts")):
+        for name, theme in pairs:
+            if fonts.get(qn("w:" + name)) and fonts.get(qn("w:" + theme)) is not None:
+                fonts.attrib.pop(qn("w:" + theme))
+
+
+def set_theme_font_language(settings_element, latin: str, east_asian: str) -> None:
+    """w:themeFontLang: which script's faces the theme fonts mean (zh-CN: the Hans ones).
+
+    A reference made on a Japanese or English system says ja-JP or en-US here, and
+    theme-font text then comes out in Japanese or Latin faces.
+    """
+    element = settings_element.find(qn("w:themeFontLang"))
+    if element is None:
+        element = OxmlElement("w:themeFontLang")
+        later = {qn("w:" + n) for n in ("clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                                        "doNotAutoCompressPictures", "forceUpgrade",
+                                        "captions", "readModeInkLockDown", "smartTagType",
+                                        "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+                                        "decimalSymbol", "listSeparator")}
+        anchor = next((child for child in settings_element if child.tag in later), None)
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            settings_element.append(element)
+    _set(element, val=latin, eastAsia=east_asian)
 
 
 _MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}.main+xml"

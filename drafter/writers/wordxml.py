@@ -25,7 +25,17 @@ W_DECLARATIONS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RUN_BREAKS = re.compile(r"(\t|\r\n|\r|\n)")
 
+# One paragraph: (style id or None, runs, keep with the next paragraph on its page).
+Paragraph = tuple[str | None, Sequence["Run"], bool]
+# w:hint="eastAsia" on every run: characters shared by Chinese and Latin text (“ ” ‘ ’ — …)
+# take the East Asian font. On styles alone LibreOffice ignores it, and an opening “ or
+# the —— of a subtitle came out in the Latin font, half as wide.
+RUN_FONT_HINT = '<w:rFonts w:hint="eastAsia"/>'
 # One run: (text, character style id or None, highlight colour or None).
+# Longer text is written as several runs: XML readers refuse a text node over 10 MB
+# (libxml2's limit, which python-docx and so `drafter check` keep), and Word's own
+# runs are short.
+MAX_RUN_CHARS = 100_000
 Run = tuple[str, str | None, str | None]
 
 
@@ -45,6 +55,20 @@ def xml_safe(text: str) -> tuple[str, int]:
     return clean, count
 
 
+def _pieces(text: str, limit: int = MAX_RUN_CHARS) -> list[str]:
+    """Text cut into runs of at most `limit` characters (never between \\r and \\n)."""
+    if len(text) <= limit:
+        return [text]
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text) and text[end - 1] == "\r" and text[end] == "\n":
+            end -= 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
 def _run_content(text: str) -> str:
     if "\t" not in text and "\n" not in text and "\r" not in text:
         return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
@@ -59,31 +83,36 @@ def _run_content(text: str) -> str:
     return "".join(pieces)
 
 
-def paragraphs_xml(paragraphs: Iterable[tuple[str | None, Sequence[Run]]],
-                   paragraph_open: str = "<w:p>") -> str:
+def paragraphs_xml(paragraphs: Iterable[Paragraph], paragraph_open: str = "<w:p>") -> str:
     """Paragraphs that carry a style reference and plain runs, nothing else.
 
-    No direct formatting, so restyling the style restyles the document; the only
-    run property is a character style and the placeholder highlight. `text` must
-    already be XML-safe (see xml_safe). `paragraph_open` declares the w prefix
-    when the package's main part binds it to something else.
+    No direct formatting, so restyling the style restyles the document. The only
+    paragraph property besides the style is keep-with-next, which holds the closing
+    block (last paragraph, signature, date) on one page; the only run properties
+    are the East Asian font hint, a character style and the placeholder highlight.
+    `text` must already be XML-safe (see xml_safe). `paragraph_open` declares the w
+    prefix when the package's main part binds it to something else.
     """
     parts = []
-    for style_id, runs in paragraphs:
+    for style_id, runs, keep_next in paragraphs:
         parts.append(paragraph_open)
-        if style_id:
-            parts.append(f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>")
+        if style_id or keep_next:
+            parts.append("<w:pPr>")
+            if style_id:
+                parts.append(f"<w:pStyle w:val={quoteattr(style_id)}/>")
+            if keep_next:
+                parts.append("<w:keepNext/>")
+            parts.append("</w:pPr>")
         for text, run_style, highlight in runs:
-            parts.append("<w:r>")
-            if run_style or highlight:
-                parts.append("<w:rPr>")
-                if run_style:
-                    parts.append(f"<w:rStyle w:val={quoteattr(run_style)}/>")
-                if highlight:
-                    parts.append(f"<w:highlight w:val={quoteattr(highlight)}/>")
-                parts.append("</w:rPr>")
-            parts.append(_run_content(text))
-            parts.append("</w:r>")
+            properties = "<w:rPr>"
+            if run_style:
+                properties += f"<w:rStyle w:val={quoteattr(run_style)}/>"
+            properties += RUN_FONT_HINT
+            if highlight:
+                properties += f"<w:highlight w:val={quoteattr(highlight)}/>"
+            properties += "</w:rPr>"
+            for piece in _pieces(text):
+                parts.append(f"<w:r>{properties}{_run_content(piece)}</w:r>")
         parts.append("</w:p>")
     return "".join(parts)
 

@@ -1,0 +1,76 @@
+"""What the page shows of a session: sections of fields, progress, missing answers, preview.
+
+One function per shape, used both to render the page and to answer each change
+as JSON, so the first load and every update show the same thing. Call these
+under the workspace lock: they read the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drafter.web.fields import Field, make_field
+
+UNGROUPED = "其他"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One group of questions: a fieldset on the page with its own progress."""
+
+    index: int
+    title: str
+    fields: tuple[Field, ...]
+
+
+def sections(session) -> list[Section]:
+    """Every question of the template, grouped as in questions.yaml; those whose
+    condition does not hold are rendered hidden so they can appear without a reload."""
+    applicable = {q.name for q in session.applicable()}
+    titles: list[str] = []
+    grouped: dict[str, list] = {}
+    for question in session.template.questions:
+        title = question.group or (titles[-1] if titles else UNGROUPED)
+        if title not in grouped:
+            titles.append(title)
+            grouped[title] = []
+        grouped[title].append(question)
+    return [
+        Section(index, title, tuple(
+            make_field(q, session.start_value(q), q.name in applicable, index)
+            for q in grouped[title]
+        ))
+        for index, title in enumerate(titles)
+    ]
+
+
+def progress(session) -> dict:
+    """Answered/total overall and per group, which questions apply, what is missing."""
+    groups = [{"title": group.title, "answered": group.answered, "total": group.total}
+              for group in session.groups()]
+    return {
+        "applicable": [q.name for q in session.applicable()],
+        "groups": groups,
+        "answered": sum(group["answered"] for group in groups),
+        "total": sum(group["total"] for group in groups),
+        "missing": [{"name": q.name, "title": q.title} for q in session.missing_required()],
+        "unchanged": [q.name for q in session.unchanged_from_last_year()],
+        "notes": [note.text for note in session.take_notes()],
+        "starts": starts(session),
+    }
+
+
+def starts(session) -> dict[str, str]:
+    """What each unanswered one-value field shows now: a default computed from earlier
+    answers follows them (the script updates fields the user has not touched)."""
+    from drafter.web.fields import as_text
+
+    return {q.name: as_text(q, session.start_value(q)) for q in session.applicable()
+            if not session.is_answered(q.name) and q.type not in ("list", "multichoice")}
+
+
+def state(session) -> dict:
+    """Everything an update needs: progress and the preview."""
+    from drafter.web.results import preview
+
+    return {**progress(session), **preview(session)}
