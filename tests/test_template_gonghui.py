@@ -234,4 +234,4 @@ def test_the_acftu_centenary_is_mentioned_only_in_2025_after_may_day(template):
     for day in ("2024-09-01", "2025-04-30", "2026-01-01", "2026-09-01"):
         text = dated(template, day)
         assert "100周年" not in text, day
-        assert "总之" in text or "一路走来" in text or "实践告诉我们" in text  # the closing stays
+        assert "总的来看" in text or "一路走来" in text or "实践告诉我们" in text  # the closing stays
