@@ -235,3 +235,21 @@ def test_the_acftu_centenary_is_mentioned_only_in_2025_after_may_day(template):
         text = dated(template, day)
         assert "100周年" not in text, day
         assert "总的来看" in text or "一路走来" in text or "实践告诉我们" in text  # the closing stays
+
+
+@pytest.mark.parametrize(("key", "day", "expected"), [
+    ("plan_ahead", "2020-10-28", None),
+    ("plan_ahead", "2020-10-29", "十四五"),
+    ("plan_ahead", "2025-10-22", "十四五"),
+    ("plan_ahead", "2025-10-23", "十五五"),
+    ("acftu_centenary", "2025-04-30", None),
+    ("acftu_centenary", "2025-05-01", "中华全国总工会成立100周年"),
+    ("acftu_centenary", "2025-12-31", "中华全国总工会成立100周年"),
+    ("acftu_centenary", "2026-01-01", None),
+])
+def test_the_union_templates_dated_entries_in_the_shared_data_file(key, day, expected):
+    from drafter.formulations import load
+
+    formulations = load()
+    assert formulations.current(key, dt.date.fromisoformat(day)) == expected
+    assert key not in formulations.literal  # neither is wrong in a text looking back
