@@ -142,7 +142,9 @@ class DefaultAnswers:
 
     def ask(self, question: Question, default: object, progress: Progress | None = None
             ) -> object:
-        for candidate in (default, question.example):
+        # An example date only shows the format; the document's date follows its year.
+        examples = () if question.type == "date" else (question.example,)
+        for candidate in (default, *examples):
             if question.is_empty(candidate):
                 continue
             value, error = question.check(candidate)

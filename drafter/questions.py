@@ -213,7 +213,8 @@ def _text(q: Question, raw: object) -> str:
         raise _Refused(f"内容过长（{len(text)} 字），最多 {MAX_TEXT} 字。")
     if q.type == "text":
         text = " ".join(text.split("\n")).strip()
-        if q.pattern and not re.fullmatch(q.pattern, text) and re.fullmatch(q.pattern, half_width(text)):
+        if (q.pattern and half_width(text) != text and not q.matches_pattern(text)
+                and q.matches_pattern(half_width(text))):
             text = half_width(text)  # 13.2％ from the IME where the pattern wants 13.2%
     else:
         text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()

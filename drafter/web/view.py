@@ -63,10 +63,10 @@ def progress(session) -> dict:
 def starts(session) -> dict[str, str]:
     """What each unanswered one-value field shows now: a default computed from earlier
     answers follows them (the script updates fields the user has not touched)."""
-    from drafter.web.fields import as_text
+    from drafter.web.fields import MULTI_VALUED, as_text
 
     return {q.name: as_text(q, session.start_value(q)) for q in session.applicable()
-            if not session.is_answered(q.name) and q.type not in ("list", "multichoice")}
+            if not session.is_answered(q.name) and q.type not in MULTI_VALUED}
 
 
 def state(session) -> dict:
