@@ -23,7 +23,7 @@ import yaml
 from drafter.errors import AnswersError, Problem
 from drafter.expressions import default_for, is_asked
 from drafter.inputs import read_text
-from drafter.questions import did_you_mean
+from drafter.schema import did_you_mean
 from drafter.templates import Template
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_text
 
@@ -199,9 +199,21 @@ def _str_representer(dumper: yaml.SafeDumper, data: str):
 _Dumper.add_representer(str, _str_representer)
 
 
+_DUMPED: dict[tuple[str, str, str], str] = {}  # (key, type, repr) -> YAML: most saves change one value
+
+
 def _dump_value(key: str, value: object) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
+    memo = (key, type(value).__name__, repr(value))
+    if memo not in _DUMPED:
+        if len(_DUMPED) > 4096:
+            _DUMPED.clear()
+        _DUMPED[memo] = _dump_fresh(key, value)
+    return _DUMPED[memo]
+
+
+def _dump_fresh(key: str, value: object) -> str:
     text = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      width=10_000, default_flow_style=False)
     # After a block scalar that keeps trailing blank lines (|+) PyYAML ends the document

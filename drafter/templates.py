@@ -27,7 +27,8 @@ from pathlib import Path
 from drafter.checklists import link_measures
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
 from drafter.inputs import read_text
-from drafter.questions import Question, did_you_mean, parse_question
+from drafter.questions import Question, parse_question
+from drafter.schema import did_you_mean
 from drafter.userdirs import user_dir
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_file
 
@@ -239,6 +240,33 @@ def discover(extra_dirs: list[str | Path] | None = None,
     found: dict[str, tuple[Path, str]] = {}
     for template_id, folder, label in discover_all(extra_dirs, near):
         found.setdefault(template_id, (folder, label))
+    return found
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One template as a chooser shows it; a broken one is listed, not hidden."""
+
+    id: str
+    folder: Path
+    title: str
+    description: str
+    broken: bool = False
+
+
+def listings(extra_dirs: list[str | Path] | None = None) -> list[Listing]:
+    """Every template found (own folders first, first id wins), loaded for its title."""
+    from drafter.errors import UserError
+
+    found = []
+    for template_id, (folder, _source) in discover(extra_dirs).items():
+        try:
+            template = load_template(str(folder), extra_dirs)
+        except UserError:
+            found.append(Listing(template_id, folder, template_id, "模板有误，选中后会列出问题。",
+                                 broken=True))
+            continue
+        found.append(Listing(template.id, folder, template.title, template.description))
     return found
 
 

@@ -165,8 +165,6 @@ class _Session:
     # -- after asking -------------------------------------------------------------------
 
     def _finish(self, fmt: str, allow_missing: bool) -> int:
-        import datetime as dt
-
         from drafter import resume
         from drafter.errors import UserError
         from drafter.pipeline import summary_lines
@@ -174,12 +172,10 @@ class _Session:
 
         args, session = self.args, self.session
         tid = session.template.id
-        stamp = dt.date.today().isoformat()
         on_clash = self.asker.on_clash if self.asker is not None and not args.defaults else None
         try:
             finished = session.finish(args.output, fmt, force=args.force,
-                                      allow_missing=allow_missing, on_clash=on_clash,
-                                      header=f"{stamp} 由 drafter new 保存")
+                                      allow_missing=allow_missing, on_clash=on_clash)
         except OutputExists:
             print(f"没有保存文稿。已回答的内容仍保存在 {resume.resume_path(tid)}：再次运行 "
                   f"drafter new {tid} 可接着修改。", file=sys.stderr)
@@ -242,16 +238,11 @@ def _relative(path: Path) -> Path:
 def _template_entries(template_dirs) -> list[tuple[str, str, str]]:
     """Every template found, with title and description; broken ones say so."""
     from drafter.errors import UserError
-    from drafter.templates import discover, load_template
+    from drafter.templates import listings
 
-    entries = []
-    for template_id, (folder, _source) in discover(template_dirs).items():  # own folders first
-        try:
-            template = load_template(str(folder), template_dirs)
-        except UserError:
-            entries.append((template_id, f"{template_id}（模板有误，选中后会列出问题）", ""))
-            continue
-        entries.append((template.id, template.title, template.description))
+    entries = [(item.id, f"{item.id}（{item.description.rstrip('。')}）" if item.broken
+                else item.title, "" if item.broken else item.description)
+               for item in listings(template_dirs)]
     if not entries:
         raise UserError("没有找到任何模板。请用 --template-dir 指明模板文件夹，或重新安装 drafter。")
     return entries
