@@ -8,7 +8,7 @@ from pathlib import Path
 
 from drafter.answers import AnswersFile, read_answers, validate_answers
 from drafter.document import Document
-from drafter.helpers import answer_warnings
+from drafter.helpers import answer_warnings, document_date
 from drafter.measure import Measure, measure
 from drafter.output import atomic_write, check_target, fit_name
 from drafter.render import render_document, render_output_name
@@ -147,7 +147,9 @@ def proofread_line(draft: Draft, path: Path | None = None) -> str:
     from drafter.check import check_document, summary_line
 
     year = draft.answers.get("year")
-    findings = check_document(draft.document, year=year if isinstance(year, int) else None)
+    # the date the template chose its wordings for: the checker judges them on the same day
+    findings = check_document(draft.document, year=year if isinstance(year, int) else None,
+                              date=document_date(draft.answers))
     return summary_line(findings, path=str(path) if path else None)
 
 

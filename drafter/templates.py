@@ -527,7 +527,7 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
             continue
         names.add(question.name)
         questions.append(question)
-    questions, link_problems = link_measures(questions)
+    questions, link_problems = link_measures(questions, str(folder / QUESTIONS_FILE))
     problems.extend(_tagged(p, "question") for p in link_problems)
     has_outline = (folder / OUTLINE_FILE).is_file()
     if not has_outline and parent is None and not (parent_id and isinstance(parent_id, str)):
