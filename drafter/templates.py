@@ -124,6 +124,12 @@ class Template:
     output_where: tuple[str, int | None] = field(default=("", None), compare=False, repr=False)
     removed: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
+    @property
+    def identity(self) -> bytes:
+        """Which template this is, for caches: each template of the chain and its folder."""
+        return "\0".join(f"{template_id}\0{folder.resolve()}" for template_id, folder in
+                          zip(self.chain_ids, self.chain, strict=True)).encode()
+
     def question(self, name: str) -> Question | None:
         for q in self.questions:
             if q.name == name:

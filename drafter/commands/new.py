@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -142,6 +143,14 @@ class _Session:
             self.hung_up = isinstance(exc, _HangUp)
             self._report_interrupt()
             return False
+        except OSError as exc:
+            # The window closed while the screen was being drawn: the write fails (EIO)
+            # before SIGHUP is delivered. The answers are safe on disk; leave as for a hang-up.
+            if exc.errno not in _TERMINAL_GONE:
+                raise
+            self.hung_up = True
+            self._report_interrupt()
+            return False
         finally:
             if previous is not None and not self.hung_up:
                 signal.signal(signal.SIGHUP, previous)
@@ -155,6 +164,10 @@ class _Session:
             message = (f"\n问卷已中断。已回答的内容保存在：{path}\n"
                        f"再次运行 drafter new {template_id} 即可接着填写；"
                        f"也可以修改该文件后用 drafter render {template_id} --answers 该文件 出稿。")
+        elif self.session.save_failed:
+            message = (f"\n问卷已中断。已回答 {len(self.session.values)} 题，但断点文件夹 {path.parent} "
+                       f"无法写入，这些回答没能保存，下次需要重新填写。可设置环境变量 {resume.ENV_VAR} "
+                       "指定一个可写的文件夹。")
         else:
             message = "\n问卷已中断，尚未回答任何问题，没有需要保存的内容。"
         try:
@@ -246,6 +259,9 @@ def _template_entries(template_dirs) -> list[tuple[str, str, str]]:
     if not entries:
         raise UserError("没有找到任何模板。请用 --template-dir 指明模板文件夹，或重新安装 drafter。")
     return entries
+
+
+_TERMINAL_GONE = (errno.EIO, errno.ENXIO, errno.EBADF)  # what a closed pseudo-terminal gives
 
 
 class _HangUp(KeyboardInterrupt):
