@@ -151,7 +151,7 @@ def test_wordings_follow_the_document_date(fulian):
     assert "“十四五”" in early and "“十五五”" not in early
     assert "“十五五”" in late and "“十四五”" not in late
     for text in (early, late):
-        assert "全国妇女十三大精神" in text
+        assert "中国妇女十三大精神" in text
         assert "《中华人民共和国家庭教育促进法》" in text
         assert "《中国妇女发展纲要（2021—2030年）》" in text
     # before the congress, the law and the outlines: their sentences are left out whole
@@ -159,6 +159,18 @@ def test_wordings_follow_the_document_date(fulian):
     assert "家庭教育促进法" not in before and "发展纲要" not in before
     assert "办好家长学校" in before  # the practice itself is still reported
     assert "2021年6月1日" in before and "2026年9月1日" in late  # the signature follows
+
+
+def test_laws_and_outlines_are_cited_only_while_they_exist(fulian):
+    """反家庭暴力法 from its adoption (2015-12-27); the 2021—2030 outlines until 2030 ends."""
+    values = {**values_of(EXAMPLES["安澜"]), "s6_done": ["anti_dv", "development_plans"]}
+    texts = {day: text_of(render(fulian, {**values, "year": day.year, "date": day}))
+             for day in (dt.date(2015, 12, 1), dt.date(2016, 3, 1), dt.date(2031, 3, 1))}
+    assert "反家庭暴力法" not in texts[dt.date(2015, 12, 1)]
+    assert "保护伞" in texts[dt.date(2015, 12, 1)]  # the practice is still reported
+    assert "《中华人民共和国反家庭暴力法》明确了" in texts[dt.date(2016, 3, 1)]
+    assert "发展纲要" not in texts[dt.date(2031, 3, 1)]
+    assert "妇女发展规划、儿童发展规划实施" in texts[dt.date(2031, 3, 1)]
 
 
 # ---------------------------------------------------------------- the two example counties
