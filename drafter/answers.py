@@ -23,7 +23,7 @@ import yaml
 from drafter.errors import AnswersError, Problem
 from drafter.expressions import default_for, is_asked
 from drafter.inputs import read_text
-from drafter.questions import did_you_mean
+from drafter.schema import did_you_mean
 from drafter.templates import Template
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_text
 

@@ -8,11 +8,11 @@ The interview and the answers reader only ask and report.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 
 from drafter.errors import Problem
+from drafter.schema import did_you_mean
 
 TYPES = {
     "text": "单行文字",
@@ -398,11 +398,6 @@ _COERCERS = {
     "date": _date,
     "checklist": _multichoice,
 }
-
-
-def did_you_mean(word: str, options: list[str] | set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return f"是否想写“{close[0]}”？" if close else ""
 
 
 def parse_question(spec: object, file: str, line: int | None, allow_child_keys: bool) -> tuple[

@@ -36,9 +36,9 @@ from drafter.outline import (
     live_uses,
     outline_files,
 )
-from drafter.questions import did_you_mean
 from drafter.render import make_environment, render_output_name
 from drafter.sandbox import nested_quantifier
+from drafter.schema import did_you_mean
 from drafter.templates import (
     META_FILE,
     OUTLINE_FILE,

@@ -27,7 +27,8 @@ from pathlib import Path
 from drafter.checklists import link_measures
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
 from drafter.inputs import read_text
-from drafter.questions import Question, did_you_mean, parse_question
+from drafter.questions import Question, parse_question
+from drafter.schema import did_you_mean
 from drafter.userdirs import user_dir
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_file
 
