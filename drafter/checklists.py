@@ -31,8 +31,14 @@ def measure_owners(questions: tuple[Question, ...] | list[Question]) -> dict[str
     return owners
 
 
-def link_measures(questions: list[Question]) -> tuple[list[Question], list[Problem]]:
-    """Give each measure's fact its checklist; report ids that repeat or lead nowhere."""
+def link_measures(questions: list[Question], own_file: str = "") -> tuple[list[Question],
+                                                                         list[Problem]]:
+    """Give each measure's fact its checklist; report ids that repeat or lead nowhere.
+
+    A fact inherited from a parent whose measure the child's checklist no longer offers
+    goes with its measure (a child that rewrites a checklist need not remove each fact);
+    a fact defined in the template's own `own_file` must name a measure that exists.
+    """
     problems: list[Problem] = []
     owners: dict[str, Question] = {}
     for question in questions:
@@ -50,6 +56,8 @@ def link_measures(questions: list[Question]) -> tuple[list[Question], list[Probl
     for question in questions:
         if question.measure:
             owner = owners.get(question.measure)
+            if owner is None and own_file and question.source != own_file:
+                continue  # inherited fact of a measure this template dropped
             if owner is None:
                 hint = did_you_mean(question.measure, set(owners))
                 problems.append(Problem(

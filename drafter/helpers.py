@@ -206,7 +206,9 @@ class _Scan:
 
 
 def _measure_tests(test: nodes.Node) -> set[str]:
-    return {call.args[0].value for call in test.find_all(nodes.Call)
+    calls = [test, *test.find_all(nodes.Call)] if isinstance(test, nodes.Call) else list(
+        test.find_all(nodes.Call))
+    return {call.args[0].value for call in calls
             if isinstance(call.node, nodes.Name) and call.node.name == "did" and call.args
             and isinstance(call.args[0], nodes.Const) and isinstance(call.args[0].value, str)}
 

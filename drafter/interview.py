@@ -2,7 +2,8 @@
 
 `drafter.session.InterviewSession` holds the logic (order, `when`, defaults,
 last year's answers, resume, output); `Questionnaire` walks it with an asker:
-`TerminalAsker` in a terminal with questionary, `DefaultAnswers` without one.
+`TerminalAsker` in a terminal (one screen per question, drafter.screens),
+`DefaultAnswers` without one.
 Every answer is validated by `Question.check`, so a typed answer and an answers
 file are judged by the same rules.
 """
@@ -23,7 +24,7 @@ RENDER = "\0render"  # the review screen's "done" choice; never a question name
 SUMMARY_WIDTH = 28
 
 
-class GoBack(Exception):  # noqa: N818 - a request, not an error
+class GoBack(Exception):  # a request from the user, not an error
     """The user asked for the previous question."""
 
 

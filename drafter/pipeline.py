@@ -8,7 +8,7 @@ from pathlib import Path
 
 from drafter.answers import AnswersFile, read_answers, validate_answers
 from drafter.document import Document
-from drafter.helpers import answer_warnings
+from drafter.helpers import answer_warnings, document_date
 from drafter.measure import Measure, measure
 from drafter.output import atomic_write, check_target, fit_name
 from drafter.render import render_document, render_output_name
@@ -135,10 +135,18 @@ def render_file(template_name: str, answers_path: str | Path, output: str | None
 
 def load_checked_template(name: str, template_dirs: list[str] | None = None
                           ) -> tuple[Template, list[str]]:
-    """Load a template and run the template check first: errors stop, warnings come back."""
-    from drafter.template_check import ensure_renderable
+    """Load a template and run the template check first: errors stop, warnings come back.
+
+    A template whose files are exactly those of an earlier clean check is not checked
+    again, and the check's module is not even imported.
+    """
+    from drafter.cache import cached_file, files_unchanged
 
     template = load_template(name, template_dirs)
+    if files_unchanged(cached_file("checked", template.identity)):
+        return template, []
+    from drafter.template_check import ensure_renderable
+
     return template, ensure_renderable(template)
 
 
@@ -147,7 +155,9 @@ def proofread_line(draft: Draft, path: Path | None = None) -> str:
     from drafter.check import check_document, summary_line
 
     year = draft.answers.get("year")
-    findings = check_document(draft.document, year=year if isinstance(year, int) else None)
+    # the date the template chose its wordings for: the checker judges them on the same day
+    findings = check_document(draft.document, year=year if isinstance(year, int) else None,
+                              date=document_date(draft.answers))
     return summary_line(findings, path=str(path) if path else None)
 
 

@@ -476,6 +476,8 @@ def parse_question(spec: object, file: str, line: int | None, allow_child_keys: 
         required = False
     if numeric.get("spoken_max") is not None and kind != "checklist":
         problem("只有 checklist（做法清单）可以设置 spoken_max。")
+    if texts["measure"] and required:
+        problem("属于做法的事实（写了 measure）不能设为必填：没有勾选这项做法时不会问它。请删去 required。")
     if texts["measure"] and kind == "checklist":
         problem("做法清单本身不能设置 measure；measure 写在属于某项做法的事实问题上。")
     if problems:

@@ -134,6 +134,8 @@ class InterviewSession:
         if saved.notice:
             self._note("warning", saved.notice)
             return
+        if saved.caution:
+            self._note("warning", saved.caution)
         if saved.dropped:
             self._note("warning", "注意：模板已更新，以下答案不再符合要求，需要重新回答："
                                   f"{'、'.join(saved.dropped)}。")

@@ -124,6 +124,12 @@ class Template:
     output_where: tuple[str, int | None] = field(default=("", None), compare=False, repr=False)
     removed: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
+    @property
+    def identity(self) -> bytes:
+        """Which template this is, for caches: each template of the chain and its folder."""
+        return "\0".join(f"{template_id}\0{folder.resolve()}" for template_id, folder in
+                          zip(self.chain_ids, self.chain, strict=True)).encode()
+
     def question(self, name: str) -> Question | None:
         for q in self.questions:
             if q.name == name:
@@ -527,7 +533,7 @@ def _load_chain(folder: Path, source: str, extra_dirs, problems: list,
             continue
         names.add(question.name)
         questions.append(question)
-    questions, link_problems = link_measures(questions)
+    questions, link_problems = link_measures(questions, str(folder / QUESTIONS_FILE))
     problems.extend(_tagged(p, "question") for p in link_problems)
     has_outline = (folder / OUTLINE_FILE).is_file()
     if not has_outline and parent is None and not (parent_id and isinstance(parent_id, str)):

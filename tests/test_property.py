@@ -147,8 +147,8 @@ COUNTY = st.builds(lambda name, level: name + level, text(19), st.sampled_from("
                                                                    HealthCheck.data_too_large])
 @given(overrides=st.fixed_dictionaries(
     {**{name: text(size) for name, size in KEXIE_TEXT.items()}, "county": COUNTY},
-    optional={"industries": st.lists(text(20), min_size=1, max_size=5),
-              "development_story": text(400, multiline=True)}))
+    optional={"study_forms": st.lists(text(20), min_size=1, max_size=5),
+              "shortcomings": text(300, multiline=True)}))
 def test_kexie_with_any_facts_gives_a_valid_docx(kexie, kexie_example, overrides):
     values = dict(kexie_example, **overrides)
     data, _, _ = render(kexie, values)
@@ -156,11 +156,11 @@ def test_kexie_with_any_facts_gives_a_valid_docx(kexie, kexie_example, overrides
     body = squash(docx_text(data))
     for name in ("org_short", "county", "party_committee"):
         assert expected(overrides[name]) in body, name
-    for item in overrides.get("industries", []):
+    for item in overrides.get("study_forms", []):
         assert expected(item) in body
     brand = expected(overrides["party_brand"]).strip("“”\"")
     assert brand in body
-    story = overrides.get("development_story")
+    story = overrides.get("shortcomings")
     if story:
         core = expected(story).rstrip("。；，！？;,.!?")
         assert core in body

@@ -155,6 +155,10 @@ class _Session:
             message = (f"\n问卷已中断。已回答的内容保存在：{path}\n"
                        f"再次运行 drafter new {template_id} 即可接着填写；"
                        f"也可以修改该文件后用 drafter render {template_id} --answers 该文件 出稿。")
+        elif self.session.save_failed:
+            message = (f"\n问卷已中断。已回答 {len(self.session.values)} 题，但断点文件夹 {path.parent} "
+                       f"无法写入，这些回答没能保存，下次需要重新填写。可设置环境变量 {resume.ENV_VAR} "
+                       "指定一个可写的文件夹。")
         else:
             message = "\n问卷已中断，尚未回答任何问题，没有需要保存的内容。"
         try:
