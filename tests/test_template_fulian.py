@@ -7,12 +7,11 @@ import re
 
 import pytest
 from conftest import REPO
+from drafts import overlap_rows, render, sections, text_of, values_of
 
-from drafter.answers import AnswersFile, read_answers
 from drafter.check import check_document
 from drafter.document import Kind
 from drafter.measure import measure
-from drafter.pipeline import check_answers, draft_from_values
 from drafter.templates import load_template
 
 EXAMPLES = {"安澜": REPO / "examples" / "fulian.yaml",
@@ -23,32 +22,6 @@ OWN = [f"s{n}_own" for n in range(1, 7)]
 NUMBERED = re.compile(r"^(一是|二是|三是|四是|五是|六是|七是|八是|我们重点)")
 CORRUPTED = ("效劳", "根底", "广阔群众", "假设干", "〝", "〞", "局部地区", "治理制度")
 SEAMS = ("必须坚持的“六个坚持”", "坚持“六个坚持”不动摇", "……。", "”、“", "》、《")
-
-
-def values_of(path) -> dict:
-    return dict(read_answers(path).values)
-
-
-def render(template, values: dict):
-    clean, _ = check_answers(template, AnswersFile("test.yaml", values=values))
-    return draft_from_values(template, clean).document
-
-
-def sections(document) -> dict[str, list[str]]:
-    """Level-1 heading → the texts of the paragraphs under it (closing excluded)."""
-    result: dict[str, list[str]] = {}
-    current = None
-    for block in document.blocks:
-        if block.kind is Kind.HEADING and block.level == 1:
-            current = block.text
-            result[current] = []
-        elif current and block.kind is Kind.PARAGRAPH and not block.closing:
-            result[current].append(block.text)
-    return result
-
-
-def text_of(document) -> str:
-    return "\n".join(block.text for block in document.blocks)
 
 
 def unnumbered(texts) -> set[str]:
@@ -189,28 +162,12 @@ def test_examples_have_no_proofreading_findings(drafts, key):
     assert check_document(drafts[key], date=date) == []
 
 
-def test_the_two_counties_share_little_text(drafts):
+def test_the_two_counties_share_little_text():
     """At most 40 % of either draft lies in runs of 12+ characters found in the other."""
-    def runs(document, size=12):
-        lines = ["".join(line.split()) for line in document.plain_lines()]
-        return lines, {t[i:i + size] for t in lines for i in range(len(t) - size + 1)}
-
-    def shared(mine, theirs, size=12):
-        total = covered = 0
-        for text in mine:
-            marked = [False] * len(text)
-            for i in range(len(text) - size + 1):
-                if text[i:i + size] in theirs:
-                    marked[i:i + size] = [True] * size
-            total += len(text)
-            covered += sum(marked)
-        return covered / total
-
-    for genre in GENRES:
-        a_lines, a_runs = runs(drafts[("安澜", genre)])
-        b_lines, b_runs = runs(drafts[("鹿溪", genre)])
-        assert shared(a_lines, b_runs) <= 0.40, genre
-        assert shared(b_lines, a_runs) <= 0.40, genre
+    rows = overlap_rows("fulian")
+    assert {row[1] for row in rows} == set(GENRES)
+    for row in rows:
+        assert max(row[4], row[5]) <= 0.40, row
 
 
 def test_the_two_counties_tick_different_measures_and_wordings(drafts):
