@@ -105,6 +105,18 @@ def test_a_measure_without_its_facts_keeps_its_practice_sentence(fulian):
     assert "站点96个" not in thin and "场次" not in thin and "【" not in thin
 
 
+def test_the_questionnaire_asks_a_measures_facts_only_once_it_is_ticked(fulian):
+    from drafter.session import InterviewSession
+
+    session = InterviewSession.open(fulian, persist=False)
+    asked = {q.name for q in session.applicable()}
+    facts = {q.name for q in fulian.questions if q.measure}
+    assert len(facts) >= 40 and not asked & facts
+    assert session.set("s4_done", ["parenting", "mom_posts"]) == ""
+    asked = {q.name for q in session.applicable()}
+    assert asked & facts == {"parenting_sites", "parenting_events", "mom_posts"}
+
+
 # ---------------------------------------------------------------- current for its date
 
 
