@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -142,6 +143,14 @@ class _Session:
             self.hung_up = isinstance(exc, _HangUp)
             self._report_interrupt()
             return False
+        except OSError as exc:
+            # The window closed while the screen was being drawn: the write fails (EIO)
+            # before SIGHUP is delivered. The answers are safe on disk; leave as for a hang-up.
+            if exc.errno not in _TERMINAL_GONE:
+                raise
+            self.hung_up = True
+            self._report_interrupt()
+            return False
         finally:
             if previous is not None and not self.hung_up:
                 signal.signal(signal.SIGHUP, previous)
@@ -250,6 +259,9 @@ def _template_entries(template_dirs) -> list[tuple[str, str, str]]:
     if not entries:
         raise UserError("没有找到任何模板。请用 --template-dir 指明模板文件夹，或重新安装 drafter。")
     return entries
+
+
+_TERMINAL_GONE = (errno.EIO, errno.ENXIO, errno.EBADF)  # what a closed pseudo-terminal gives
 
 
 class _HangUp(KeyboardInterrupt):
