@@ -135,6 +135,11 @@ def test_wordings_follow_the_document_date(fulian):
     assert "党的二十大和二十届历次全会精神" in late and "二中、三中全会" not in late
     assert "“十四五”" in early and "“十五五”" not in early
     assert "“十五五”" in late and "“十四五”" not in late
+    # a closing looks ahead: once the 十五五 proposal is adopted (2025-10-23) it speaks of 十五五
+    autumn = render(fulian, {**values, "genre": "written", "year": 2025,
+                             "date": dt.date(2025, 11, 20)})
+    assert check_document(autumn, date=dt.date(2025, 11, 20)) == []
+    assert "“十五五”时期" in text_of(autumn) and "“十四五”" not in text_of(autumn)
     for text in (early, late):
         assert "中国妇女十三大精神" in text
         assert "《中华人民共和国家庭教育促进法》" in text
