@@ -23,7 +23,7 @@ import yaml
 from drafter.errors import AnswersError, Problem
 from drafter.expressions import default_for, is_asked
 from drafter.inputs import read_text
-from drafter.questions import did_you_mean
+from drafter.schema import did_you_mean
 from drafter.templates import Template
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_text
 
@@ -119,6 +119,27 @@ def read_answers(path: Path | str) -> AnswersFile:
     return parse_answers(read_text(path, "答案文件"), str(path))
 
 
+# What each kind of character ILLEGAL_XML_RE removes is called in a message (U+FFFE and
+# U+FFFF, "noncharacters", count with the control characters: neither is text).
+_ILLEGAL_KINDS = {
+    "控制字符": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"),
+    "孤立代理项（U+D800–U+DFFF 中不成对的码位，不代表任何字符）": re.compile("[\ud800-\udfff]"),
+}
+
+
+def _illegal_kinds(value: object) -> dict[str, int]:
+    """How many characters of each kind strip_illegal will remove from `value`."""
+    counts = dict.fromkeys(_ILLEGAL_KINDS, 0)
+    if isinstance(value, str):
+        for kind, pattern in _ILLEGAL_KINDS.items():
+            counts[kind] = len(pattern.findall(value))
+    elif isinstance(value, list):
+        for item in value:
+            for kind, count in _illegal_kinds(item).items():
+                counts[kind] += count
+    return counts
+
+
 def strip_illegal(value: object) -> tuple[object, int]:
     """Remove characters a .docx cannot hold; return how many were removed."""
     if isinstance(value, str):
@@ -162,11 +183,13 @@ def validate_answers(template: Template, answers: AnswersFile, allow_missing: bo
             raw = answers.values[question.name]
         else:
             raw = default_for(question, clean)
+        kinds = _illegal_kinds(raw)
         raw, removed = strip_illegal(raw)
-        removed += answers.removed.get(question.name, 0)
-        if removed:
-            warnings.append(f"字段“{question.title}”（{question.name}）中有 {removed} 个无法写入文档的"
-                            "控制字符，已删除。")
+        kinds["控制字符"] += answers.removed.get(question.name, 0)
+        if removed or kinds["控制字符"]:
+            found = "、".join(f"{count} 个无法写入文档的{kind}" for kind, count in kinds.items()
+                             if count)
+            warnings.append(f"字段“{question.title}”（{question.name}）中有 {found}，已删除。")
         value, error = question.coerce(raw)
         if not error and value is not None:
             error = question.limits_error(value)
@@ -199,9 +222,21 @@ def _str_representer(dumper: yaml.SafeDumper, data: str):
 _Dumper.add_representer(str, _str_representer)
 
 
+_DUMPED: dict[tuple[str, str, str], str] = {}  # (key, type, repr) -> YAML: most saves change one value
+
+
 def _dump_value(key: str, value: object) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
+    memo = (key, type(value).__name__, repr(value))
+    if memo not in _DUMPED:
+        if len(_DUMPED) > 4096:
+            _DUMPED.clear()
+        _DUMPED[memo] = _dump_fresh(key, value)
+    return _DUMPED[memo]
+
+
+def _dump_fresh(key: str, value: object) -> str:
     text = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      width=10_000, default_flow_style=False)
     # After a block scalar that keeps trailing blank lines (|+) PyYAML ends the document

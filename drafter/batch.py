@@ -434,12 +434,16 @@ def run_batch(settings: Settings, sources: list[Path], jobs: int | None = None,
 
                 pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                            initargs=(settings, os.getpid()))
-            progress = Progress(len(sources), "正在检查答案文件", progress_stream, show_progress)
-            try:
-                _run(pool, _plan_chunk, order, jobs, progress,
-                     lambda i: items.__setitem__(i.source, i), stop)
-            finally:
-                progress.close()
+
+            def run_pass(label: str, func: Callable[[list], list[Item]], todo: list) -> None:
+                progress = Progress(len(todo), label, progress_stream, show_progress)
+                try:
+                    _run(pool, func, todo, jobs, progress,
+                         lambda i: items.__setitem__(i.source, i), stop)
+                finally:
+                    progress.close()
+
+            run_pass("正在检查答案文件", _plan_chunk, order)
             planned = [items[s] for s in order]
             _check_targets(planned, settings)
             clashes = _duplicates(planned)
@@ -450,12 +454,7 @@ def run_batch(settings: Settings, sources: list[Path], jobs: int | None = None,
                 prepare_out_dir(settings.out_dir)
             if stop.requested:
                 raise KeyboardInterrupt
-            progress = Progress(len(todo), "正在生成", progress_stream, show_progress)
-            try:
-                _run(pool, _render_chunk, todo, jobs, progress,
-                     lambda i: items.__setitem__(i.source, i), stop)
-            finally:
-                progress.close()
+            run_pass("正在生成", _render_chunk, todo)
         except KeyboardInterrupt:
             interrupted = True
         finally:

@@ -249,6 +249,38 @@ def write_atomically(path: Path, data: bytes) -> None:
             pass
 
 
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (read only up to drafter's size cap), or None if there
+    is no such file."""
+    from drafter.errors import UserError
+    from drafter.inputs import MAX_TEXT_FILE, read_bytes
+
+    if not path.is_file():
+        return None
+    try:
+        return sha256(read_bytes(path, limit=MAX_TEXT_FILE)).hexdigest()
+    except UserError:
+        return "unreadable"
+
+
+def record_files(entry: Path | None, paths) -> None:
+    """Remember the digest of each of `paths` (None for one that does not exist) in `entry`:
+    whatever was concluded from exactly those files holds while files_unchanged(entry)."""
+    write_cached(entry, [(str(path), file_digest(Path(path))) for path in sorted(set(paths))])
+
+
+def files_unchanged(entry: Path | None) -> bool:
+    """Whether every file recorded in `entry` is still exactly as it was (and still absent
+    where it was absent)."""
+    recorded = read_cached(entry)
+    if not isinstance(recorded, list) or not recorded:
+        return False
+    try:
+        return all(file_digest(Path(path)) == digest for path, digest in recorded)
+    except (TypeError, ValueError):
+        return False
+
+
 def bytecode_cache():
     """Jinja's bytecode cache over the same vetted folders and self-verifying entries.
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from drafter.errors import Problem
-from drafter.questions import Question, did_you_mean
+from drafter.questions import Question
+from drafter.schema import did_you_mean
 
 SPOKEN_MAX = 2  # measures per section a spoken draft keeps unless the checklist says otherwise
 

@@ -64,7 +64,8 @@ class Reading:
     """What `format` read: the Document, what each original paragraph became, and notes."""
 
     document: Document
-    roles: list[tuple[object, str]] = field(default_factory=list)  # (w:p, profile role)
+    # (w:p, profile role, characters of a heading that runs on into body text, else 0)
+    roles: list[tuple[object, str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -216,7 +217,7 @@ class _Reader:
         paras = [item for item in self.items if isinstance(item, Para)]
         kinds = _recognise(paras)
         blocks: list[Block] = []
-        roles: list[tuple[object, str]] = []
+        roles: list[tuple[object, str, int]] = []
         closing = False
         for item in self.items:
             if isinstance(item, Block):
@@ -228,9 +229,12 @@ class _Reader:
                     closing = True
                 blocks.append(Block(kind, split_spans(text), level=level,
                                     closing=closing and kind is not Kind.HEADING))
-            role = _role(kinds[id(item)][0]) if kinds[id(item)] else "title"  # a title's 2nd line
+            parts = kinds[id(item)]
+            role = _role(parts[0]) if parts else "title"  # a title's second line
+            run_in = len(parts) == 2 and parts[0][0] is Kind.HEADING  # heading, then its body
+            heading_chars = len(item.text) - len(parts[1][2]) if run_in else 0
             if not roles or roles[-1][0] is not item.element:
-                roles.append((item.element, role))
+                roles.append((item.element, role, heading_chars))
         return Reading(Document(tuple(blocks), author=_signature(blocks)), roles,
                        _notes(self.dropped))
 
@@ -252,9 +256,11 @@ def _recognise(paras: list[Para]) -> dict[int, list[tuple[Kind, int, str]]]:
 def _title(paras: list[Para], kinds: dict) -> int:
     """Mark the title (one or more centred lines) and subtitle; return where the body starts."""
     first = paras[0]
-    if first.style_role != "title" and (first.style_level or first.number or first.style_role
-                                        or heading_level(first.text)[0] or not is_title(first.text)):
-        return 0
+    styled = first.style_role == "title"
+    looks = (is_title(first.text) and not first.number and not first.style_role
+             and not heading_level(first.text)[0])
+    if not styled and not (looks and (not first.style_level or first.align == "center")):
+        return 0  # (a centred first line in a heading style is a title all the same)
     kinds[id(first)] = [(Kind.TITLE, 0, first.text)]
     index = 1
     while index < len(paras):  # a long title broken over centred lines
@@ -382,7 +388,7 @@ def _simple_rows(table) -> tuple[tuple[str, ...], ...] | None:
             cells.append("\n".join(t for t in texts if t))
         rows.append(tuple(cells))
     widths = {len(row) for row in rows}
-    return tuple(rows) if len(widths) == 1 else None
+    return tuple(rows) if len(widths) <= 1 else None  # no rows at all: an empty table
 
 
 _DROPPED = {

@@ -39,7 +39,8 @@ from jinja2 import nodes
 
 from drafter.checklists import kept, measure_owners
 from drafter.filters import Missing, is_empty
-from drafter.questions import Question, did_you_mean
+from drafter.questions import Question
+from drafter.schema import did_you_mean
 
 COUNTY_SUFFIXES = ("自治县", "自治旗", "县", "区", "市", "旗")
 PERIODS = {"year": ("一年来", "全年"), "years": ("近年来", "近年来累计")}

@@ -2,7 +2,8 @@
 
 `drafter.session.InterviewSession` holds the logic (order, `when`, defaults,
 last year's answers, resume, output); `Questionnaire` walks it with an asker:
-`TerminalAsker` in a terminal with questionary, `DefaultAnswers` without one.
+`TerminalAsker` in a terminal (one screen per question, drafter.screens),
+`DefaultAnswers` without one.
 Every answer is validated by `Question.check`, so a typed answer and an answers
 file are judged by the same rules.
 """
@@ -23,7 +24,7 @@ RENDER = "\0render"  # the review screen's "done" choice; never a question name
 SUMMARY_WIDTH = 28
 
 
-class GoBack(Exception):  # noqa: N818 - a request, not an error
+class GoBack(Exception):  # a request from the user, not an error
     """The user asked for the previous question."""
 
 
@@ -142,7 +143,9 @@ class DefaultAnswers:
 
     def ask(self, question: Question, default: object, progress: Progress | None = None
             ) -> object:
-        for candidate in (default, question.example):
+        # An example date only shows the format; the document's date follows its year.
+        examples = () if question.type == "date" else (question.example,)
+        for candidate in (default, *examples):
             if question.is_empty(candidate):
                 continue
             value, error = question.check(candidate)

@@ -22,7 +22,7 @@ from jinja2 import meta, nodes
 
 from drafter.errors import SandboxError, UserError
 from drafter.inputs import read_text
-from drafter.questions import did_you_mean
+from drafter.schema import did_you_mean
 from drafter.templates import OUTLINE_FILE, Template, TemplateProblem, unsafe_name
 
 SPECIAL_NAMES = frozenset({"self", "super", "loop", "caller", "varargs", "kwargs"})

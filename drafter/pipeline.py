@@ -135,10 +135,18 @@ def render_file(template_name: str, answers_path: str | Path, output: str | None
 
 def load_checked_template(name: str, template_dirs: list[str] | None = None
                           ) -> tuple[Template, list[str]]:
-    """Load a template and run the template check first: errors stop, warnings come back."""
-    from drafter.template_check import ensure_renderable
+    """Load a template and run the template check first: errors stop, warnings come back.
+
+    A template whose files are exactly those of an earlier clean check is not checked
+    again, and the check's module is not even imported.
+    """
+    from drafter.cache import cached_file, files_unchanged
 
     template = load_template(name, template_dirs)
+    if files_unchanged(cached_file("checked", template.identity)):
+        return template, []
+    from drafter.template_check import ensure_renderable
+
     return template, ensure_renderable(template)
 
 

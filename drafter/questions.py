@@ -8,11 +8,11 @@ The interview and the answers reader only ask and report.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 
 from drafter.errors import Problem
+from drafter.schema import did_you_mean
 
 TYPES = {
     "text": "单行文字",
@@ -213,7 +213,8 @@ def _text(q: Question, raw: object) -> str:
         raise _Refused(f"内容过长（{len(text)} 字），最多 {MAX_TEXT} 字。")
     if q.type == "text":
         text = " ".join(text.split("\n")).strip()
-        if q.pattern and not re.fullmatch(q.pattern, text) and re.fullmatch(q.pattern, half_width(text)):
+        if (q.pattern and half_width(text) != text and not q.matches_pattern(text)
+                and q.matches_pattern(half_width(text))):
             text = half_width(text)  # 13.2％ from the IME where the pattern wants 13.2%
     else:
         text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
@@ -397,11 +398,6 @@ _COERCERS = {
     "date": _date,
     "checklist": _multichoice,
 }
-
-
-def did_you_mean(word: str, options: list[str] | set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return f"是否想写“{close[0]}”？" if close else ""
 
 
 def parse_question(spec: object, file: str, line: int | None, allow_child_keys: bool) -> tuple[

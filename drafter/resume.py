@@ -45,7 +45,8 @@ class Saved:
     values: dict
     saved_at: dt.datetime
     dropped: list[str] = field(default_factory=list)  # titles of answers no longer valid
-    notice: str = ""  # what went wrong reading it, if anything
+    notice: str = ""  # what went wrong reading it, if anything: nothing is offered
+    caution: str = ""  # offered, but with this said first (made with another version)
 
 
 def save(template: Template, values: dict) -> Path:
@@ -71,10 +72,18 @@ def load(template: Template) -> Saved | None:
     try:
         answers = read_answers(path)
     except UserError as exc:
-        aside = path.with_name(f"{path.stem}.unreadable-{dt.datetime.now():%Y%m%d%H%M%S}.yaml")
-        path.replace(aside)
+        aside = _set_aside(path, "unreadable")
         notice = f"上次保存的问卷无法读取，已改名为 {aside} 留存，本次重新开始。\n{exc.message}"
         return Saved(aside, {}, dt.datetime.now(), notice=notice)
+    if answers.template_id and answers.template_id != template.id:
+        aside = _set_aside(path, "other-template")
+        notice = (f"断点文件 {path} 是模板“{answers.template_id}”的问卷，不属于模板“{template.id}”，"
+                  f"没有沿用；已改名为 {aside} 留存，本次从头开始。")
+        return Saved(aside, {}, dt.datetime.now(), notice=notice)
+    caution = ""
+    if answers.template_version and answers.template_version != str(template.version):
+        caution = (f"注意：上次保存的问卷是按模板 {template.id} 的 {answers.template_version} 版填写的，"
+                   f"现在是 {template.version or '未标版本'}，接着填写时请逐题核对。")
     values: dict = {}
     dropped: list[str] = []
     for question in template.questions:
@@ -86,7 +95,14 @@ def load(template: Template) -> Saved | None:
             continue
         values[question.name] = value
     saved_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
-    return Saved(path, values, saved_at, dropped)
+    return Saved(path, values, saved_at, dropped, caution=caution)
+
+
+def _set_aside(path: Path, why: str) -> Path:
+    """Rename a resume file that cannot be offered, so it is kept but never offered again."""
+    aside = path.with_name(f"{path.stem}.{why}-{dt.datetime.now():%Y%m%d%H%M%S}.yaml")
+    path.replace(aside)
+    return aside
 
 
 def discard(template_id: str) -> None:

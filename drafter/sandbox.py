@@ -367,14 +367,16 @@ def time_limit(seconds: float, message: str):
         raise SandboxError(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     _timer.running = True
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        _timer.running = False
+        try:  # the alarm may go off just as the block ends: the rest must still happen
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+            _timer.running = False
 
 
 def guarded(call: Callable[[], object], what: str) -> object:

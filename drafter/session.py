@@ -134,6 +134,8 @@ class InterviewSession:
         if saved.notice:
             self._note("warning", saved.notice)
             return
+        if saved.caution:
+            self._note("warning", saved.caution)
         if saved.dropped:
             self._note("warning", "注意：模板已更新，以下答案不再符合要求，需要重新回答："
                                   f"{'、'.join(saved.dropped)}。")
@@ -278,6 +280,23 @@ class InterviewSession:
         self._save()
         return ""
 
+    def accept_start_values(self) -> None:
+        """Take what every unanswered field shows (last year's answer, a default) as its answer.
+
+        The terminal asks each question and Enter keeps the pre-filled value; a form asks
+        nothing, so what it shows must become answers, or the preview and the answers file
+        would not contain what the page displays. A value its question refuses stays
+        unanswered.
+        """
+        done: set[str] = set()
+        while pending := [q for q in self.applicable()
+                          if q.name not in done and q.name not in self.values]:
+            for question in pending:
+                done.add(question.name)
+                value = self.start_value(question)
+                if not question.is_empty(value):
+                    self.set(question.name, value)
+
     def leave_empty(self, name: str) -> None:
         """Record a question as answered with nothing (a required one then shows as missing)."""
         self.question(name)
@@ -338,11 +357,13 @@ class InterviewSession:
         return AnswersFile("（问卷）", self.template.id, self.template.version, dict(self.values))
 
     def answers_yaml(self, header: str = "") -> str:
-        """The readable answers file: the same text whichever front end collected the answers."""
+        """The readable answers file: the same text whichever front end collected the answers
+        (the header says the day it was saved, not by what)."""
         from drafter.answers import dump_answers
 
         if self.sample:
             header = f"{SAMPLE_HEADER}{'（' + header + '）' if header else ''}"
+        header = header or f"{dt.date.today().isoformat()} 由 drafter 保存"
         return dump_answers(self.template, self.values, header=header)
 
     def draft(self, allow_missing: bool = True):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from drafter.errors import Problem, ProblemsError, UserError
-from drafter.questions import did_you_mean
+from drafter.schema import Fields
 from drafter.yamlio import YamlProblem, load_yaml_file
 
 BUILTIN_DIR = Path(__file__).parent / "styles"
@@ -301,76 +301,22 @@ def _merge(base: dict, child: dict) -> dict:
     return merged
 
 
-class _Validator:
+class _Validator(Fields):
     """Turns merged YAML data into a StyleProfile, collecting every problem."""
 
     def __init__(self, data: dict, where: Where, file: str):
         self.data = data
-        self.where = where
         self.file = file
-        self.problems: list[Problem] = []
 
-    def problem(self, path: tuple, message: str) -> None:
-        key = path
-        file, line = self.file, None
-        while True:
-            if key in self.where:
-                file, line = self.where[key]
-                break
-            if not key:
-                break
-            key = key[:-1]
-        field = ".".join(str(p) for p in path)
-        self.problems.append(Problem(message, file=file, line=line, field=field))
+        def locate(path: tuple) -> tuple[str, int | None]:
+            key = path
+            while key:
+                if key in where:
+                    return where[key]
+                key = key[:-1]
+            return where.get((), (file, None))
 
-    # -- typed getters: each returns a clean value or records a problem
-
-    def mapping(self, path: tuple, value: object, keys: dict | set) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.problem(path, "这里应当是“键: 值”的映射。")
-            return {}
-        for key in value:
-            if key not in keys:
-                hint = did_you_mean(key, set(keys))
-                self.problem((*path, key), f"不认识的设置“{key}”。{hint}")
-        return value
-
-    def number(self, path: tuple, value: object, *, low: float = 0, high: float = 1000,
-               required: bool = True, integer: bool = False) -> float | None:
-        if value is None:
-            if required:
-                self.problem(path, "缺少这一项，请填写数字。")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"应当是数字，现在是“{value}”。")
-            return None
-        if integer and not float(value).is_integer():
-            self.problem(path, f"应当是整数，现在是 {value}。")
-            return None
-        if not low <= value <= high:
-            self.problem(path, f"数值 {value} 超出合理范围（{low:g} 到 {high:g}）。")
-            return None
-        return int(value) if integer else float(value)
-
-    def text(self, path: tuple, value: object, *, required: bool = False) -> str:
-        if value is None or value == "":
-            if required:
-                self.problem(path, "缺少这一项。")
-            return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.problem(path, "应当是一段文字。")
-            return ""
-        return str(value)
-
-    def flag(self, path: tuple, value: object) -> bool | None:
-        if value is None:
-            return None
-        if not isinstance(value, bool):
-            self.problem(path, f"应当是 true 或 false，现在是“{value}”。")
-            return None
-        return value
+        super().__init__(locate)
 
     def size(self, path: tuple, value: object) -> float | None:
         if value is None:
@@ -481,24 +427,13 @@ class _Validator:
         before = len(self.problems)
         d = self.mapping(path, value, keys)
         name = self.text((*path, "name"), d.get("name"), required=True)
-        aliases = d.get("aliases") or []
-        if isinstance(aliases, str):
-            aliases = [aliases]
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            self.problem((*path, "aliases"), "aliases 应当是样式名的列表，例如 [标题 1]。")
-            aliases = []
+        aliases = self.text_list((*path, "aliases"), d.get("aliases") or None, "[标题 1]")
         color = self.text((*path, "color"), d.get("color"))
         if color and not (len(color) == 6 and all(c in "0123456789abcdefABCDEF" for c in color)):
             self.problem((*path, "color"), f"颜色“{color}”应当是六位十六进制数，例如 FF0000（红）。")
-        highlight = self.text((*path, "highlight"), d.get("highlight"))
-        if highlight and highlight not in HIGHLIGHTS:
-            hint = did_you_mean(highlight, set(HIGHLIGHTS))
-            self.problem((*path, "highlight"),
-                         f"突出显示颜色“{highlight}”无效。{hint}可用：{'、'.join(HIGHLIGHTS)}。")
-        align = self.text((*path, "align"), d.get("align"))
-        if align and align not in ALIGNMENTS:
-            options = "、".join(f"{k}（{v}）" for k, v in ALIGNMENTS.items())
-            self.problem((*path, "align"), f"对齐方式“{align}”无效。可用：{options}。")
+        highlight = self.choice((*path, "highlight"), d.get("highlight"), HIGHLIGHTS,
+                                "突出显示颜色")
+        align = self.choice((*path, "align"), d.get("align"), ALIGNMENTS, "对齐方式")
         spacing = d.get("line_spacing")
         if spacing is not None and spacing not in ("grid", "single"):
             spacing = self.number((*path, "line_spacing"), spacing, low=1, high=200)

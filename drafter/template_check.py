@@ -36,9 +36,9 @@ from drafter.outline import (
     live_uses,
     outline_files,
 )
-from drafter.questions import did_you_mean
 from drafter.render import make_environment, render_output_name
 from drafter.sandbox import nested_quantifier
+from drafter.schema import did_you_mean
 from drafter.templates import (
     META_FILE,
     OUTLINE_FILE,
@@ -371,12 +371,10 @@ def ensure_renderable(template: Template) -> list[str]:
     A clean result is remembered in the cache together with a digest of every file the
     check read or looked for; while those are unchanged the check is not run again.
     """
-    from drafter.cache import cached_file, read_cached, write_cached
+    from drafter.cache import cached_file, files_unchanged, record_files
 
-    record = cached_file("checked", "\0".join(
-        f"{template_id}\0{folder.resolve()}"
-        for template_id, folder in zip(template.chain_ids, template.chain, strict=True)).encode())
-    if _unchanged(read_cached(record)):
+    record = cached_file("checked", template.identity)
+    if files_unchanged(record):
         return []
     env = make_environment(template)
     findings = check_loaded(template, env=env)
@@ -384,39 +382,10 @@ def ensure_renderable(template: Template) -> list[str]:
     if errors:
         raise TemplateError(errors)
     if not findings:
-        write_cached(record, _files_read(template, env))
+        record_files(record, {*(folder.resolve() / name for folder in template.chain
+                                for name in (META_FILE, QUESTIONS_FILE, OUTLINE_FILE)),
+                              *env.loader.consulted})
     return [format_finding(f) for f in findings]
-
-
-def _files_read(template: Template, env) -> list[tuple[str, str | None]]:
-    """Every file a check of `template` depended on, with its digest (None: absent)."""
-    paths = {(folder / name).resolve() for folder in template.chain
-             for name in (META_FILE, QUESTIONS_FILE, OUTLINE_FILE)}
-    paths |= set(env.loader.consulted)
-    return [(str(path), _digest(path)) for path in sorted(paths)]
-
-
-def _unchanged(recorded: object) -> bool:
-    """Whether every file of a recorded clean check is still exactly as it was."""
-    if not isinstance(recorded, list) or not recorded:
-        return False
-    try:
-        return all(_digest(Path(path)) == digest for path, digest in recorded)
-    except (TypeError, ValueError):
-        return False
-
-
-def _digest(path: Path) -> str | None:
-    from drafter.cache import sha256
-    from drafter.errors import UserError
-    from drafter.inputs import MAX_TEXT_FILE, read_bytes
-
-    if not path.is_file():
-        return None
-    try:
-        return sha256(read_bytes(path, limit=MAX_TEXT_FILE)).hexdigest()
-    except UserError:
-        return "unreadable"
 
 
 def _ordered(template: Template | None, problems: list) -> list[TemplateProblem]:

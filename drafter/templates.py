@@ -27,7 +27,8 @@ from pathlib import Path
 from drafter.checklists import link_measures
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
 from drafter.inputs import read_text
-from drafter.questions import Question, did_you_mean, parse_question
+from drafter.questions import Question, parse_question
+from drafter.schema import did_you_mean
 from drafter.userdirs import user_dir
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_file
 
@@ -122,6 +123,12 @@ class Template:
     specs: tuple[Spec, ...] = field(default=(), compare=False, repr=False)
     output_where: tuple[str, int | None] = field(default=("", None), compare=False, repr=False)
     removed: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    @property
+    def identity(self) -> bytes:
+        """Which template this is, for caches: each template of the chain and its folder."""
+        return "\0".join(f"{template_id}\0{folder.resolve()}" for template_id, folder in
+                          zip(self.chain_ids, self.chain, strict=True)).encode()
 
     def question(self, name: str) -> Question | None:
         for q in self.questions:
@@ -239,6 +246,33 @@ def discover(extra_dirs: list[str | Path] | None = None,
     found: dict[str, tuple[Path, str]] = {}
     for template_id, folder, label in discover_all(extra_dirs, near):
         found.setdefault(template_id, (folder, label))
+    return found
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One template as a chooser shows it; a broken one is listed, not hidden."""
+
+    id: str
+    folder: Path
+    title: str
+    description: str
+    broken: bool = False
+
+
+def listings(extra_dirs: list[str | Path] | None = None) -> list[Listing]:
+    """Every template found (own folders first, first id wins), loaded for its title."""
+    from drafter.errors import UserError
+
+    found = []
+    for template_id, (folder, _source) in discover(extra_dirs).items():
+        try:
+            template = load_template(str(folder), extra_dirs)
+        except UserError:
+            found.append(Listing(template_id, folder, template_id, "模板有误，选中后会列出问题。",
+                                 broken=True))
+            continue
+        found.append(Listing(template.id, folder, template.title, template.description))
     return found
 
 

@@ -121,7 +121,13 @@ def load_yaml_text(text: str, file: str) -> Loaded:
                     )
                 key = scalar(key_node)
                 key = str(key) if not isinstance(key, str) else key
-                loaded.lines[path + (key,)] = key_node.start_mark.line + 1
+                line = key_node.start_mark.line + 1
+                if key in result:  # YAML would keep the last silently; either may be the intended
+                    raise YamlProblem(Problem(
+                        f"“{key}”写了两次：第 {loaded.lines[path + (key,)]} 行和第 {line} 行。"
+                        "同一层里每个键只能出现一次，请删去或合并其中一处。",
+                        file=file, line=line, field=key))
+                loaded.lines[path + (key,)] = line
                 result[key] = build(value_node, path + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):

@@ -302,3 +302,18 @@ def test_unvalidated_values_are_made_safe_by_the_writer_and_the_file_name(tmp_pa
     path, _ = write_draft(draft, None, "docx", out_dir=tmp_path)
     assert path.exists() and path.name.startswith("单位")
     assert_valid_docx(path.read_bytes())
+
+
+def test_a_lone_surrogate_is_not_called_a_control_character(tmp_path):
+    """Issue 16.9: the warning named what was removed wrongly."""
+    from drafter.answers import AnswersFile, validate_answers
+    from drafter.templates import load_template
+
+    template = load_template(str(ROBUST))
+    _, warnings = validate_answers(template, AnswersFile("（问卷）", values={
+        "org": "安澜县\ud800科协", "body": "正文\x01\udfff\x02"}), allow_missing=True)
+    surrogate = "孤立代理项（U+D800–U+DFFF 中不成对的码位，不代表任何字符）"
+    assert f"字段“单位名称”（org）中有 1 个无法写入文档的{surrogate}，已删除。" in warnings
+    assert (f"中有 2 个无法写入文档的控制字符、1 个无法写入文档的{surrogate}，已删除。"
+            in "\n".join(w for w in warnings if "（body）" in w))
+    assert not any("（org）" in w and "控制字符" in w for w in warnings)

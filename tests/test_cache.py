@@ -314,3 +314,17 @@ def test_editing_a_rule_source_in_an_installed_copy_invalidates_the_warm_cache(t
         'CATEGORIES = ("conversion", "formulation", "punctuation", "structure")',
         'CATEGORIES = ("conversion", "formulation", "punctuation")'), encoding="utf-8")
     assert load().startswith("refused:")  # what a cold cache reports, not the stale rule set
+
+
+def test_a_warm_render_trusts_the_clean_check_record_without_importing_the_checker(tmp_path):
+    probe = ("import sys\nfrom drafter.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m in "
+             "('drafter.template_check', 'drafter.outline')), file=sys.stderr)\n")
+    env = {**os.environ, "DRAFTER_CACHE_DIR": str(tmp_path / "cache")}
+    argv = ["render", "kexie", "--answers", str(EXAMPLE), "-o", "-", "--format", "txt"]
+    runs = [subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True,
+                           env=env, cwd=tmp_path) for _ in range(2)]
+    assert [r.stderr.strip().splitlines()[-1] for r in runs] == [
+        "['drafter.outline', 'drafter.template_check']", "[]"]
+    assert runs[0].stdout == runs[1].stdout

@@ -154,6 +154,21 @@ def test_east_asian_font_direct_formatting_wins_and_the_latin_name_does_not_coun
     assert body_fonts == {3: "宋体"}  # paragraph 5's own w:eastAsia is right
 
 
+def test_a_heading_running_on_into_body_text_is_held_to_both_styles(tmp_path):
+    """“（一）强化政治引领。”in 楷体, then the body in 仿宋 in the same paragraph: both right."""
+    document = songti_document(HANDMADE[:6])
+    set_east_asian_font(document.styles["Normal"], "仿宋_GB2312")
+    heading, body = document.paragraphs[5].runs
+    set_east_asian_font(heading, "楷体_GB2312")
+    heading.bold = None
+    deviations = [d for d in compare(reopen(document), PROFILE) if d.paragraph == 6]
+    assert not any("字体" in d.what or "加粗" in d.what for d in deviations)
+    set_east_asian_font(body, "楷体_GB2312")  # the body part in the heading's font: wrong
+    deviations = [d for d in compare(reopen(document), PROFILE) if d.paragraph == 6]
+    assert [(d.what, d.actual) for d in deviations if "字体" in d.what] == [
+        ("正文 中文字体", "楷体_GB2312")]
+
+
 def test_theme_fonts_follow_the_documents_east_asian_language(tmp_path):
     document = docx.Document()
     document.add_paragraph("正文。")
@@ -208,7 +223,7 @@ def test_cli_reports_and_sets_the_exit_status(capsys, tmp_path):
     code, out, _ = run(capsys, "--layout", bad)
     assert code == 1
     assert out.startswith(f"{bad}：版式与“公文”有 ")
-    assert ("  ［必须］正文 中文字体：应为 仿宋_GB2312，实为 宋体（第 3、5、8、10、11 段，"
+    assert ("  ［必须］正文 中文字体：应为 仿宋_GB2312，实为 宋体（第 3、5、6、8、10、11 段，"
             "如第 3 段“近年来，县科协在县委的坚强领导下…”）") in out
     code, out, _ = run(capsys, "--layout", "--format", "json", bad)
     items = json.loads(out)

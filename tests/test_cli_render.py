@@ -144,10 +144,10 @@ def test_usage_error_exits_2(capsys):
 
 
 @pytest.mark.parametrize("argv, said", [
-    (["rendr", "kexie"], "“rendr”不是可用的命令，可用的有：new, render, check, format, preview, "
-                         "templates"),
+    (["rendr", "kexie"], "“rendr”不是可用的命令，可用的有：new, serve, render, check, format, "
+                         "preview, fonts, templates"),
     (["render", "kexie", "--answers", "a.yaml", "--format", "pdf"],
-     "“pdf”不是可用的 --format/-f 取值，可用的有：docx, md, txt"),
+     "“pdf”不是可用的 --format/-f 取值，可用的有：docx, md, txt, html"),
     (["render", "kexie", "--answers"], "--answers/-a 后面至少要有一个取值"),
     (["render", "kexie", "--answers", "a.yaml", "--bogus"], "无法识别的参数：--bogus"),
     (["render", "kexie", "--answers", "a.yaml", "-j", "abc"],

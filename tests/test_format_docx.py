@@ -119,6 +119,19 @@ def test_word_heading_styles_give_levels_and_typed_numbers_are_not_doubled(tmp_p
     ]
 
 
+def test_a_centred_first_line_in_heading_1_is_the_title(tmp_path):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    document.add_heading("关于科普工作的汇报", 1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_heading("一、基本情况", 1)
+    document.add_paragraph("全年开展活动126场。")
+    document.save(tmp_path / "a.docx")
+    assert structure(read(tmp_path / "a.docx").document) == [
+        ("title", 0, "关于科普工作的汇报"), ("heading", 1, "基本情况"),
+        ("paragraph", 0, "全年开展活动126场。")]
+
+
 NUMBERING = f"""<w:numbering xmlns:w="{W_NS}">
 <w:abstractNum w:abstractNumId="7">
 <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>

@@ -49,3 +49,24 @@ def test_outdated_names_the_wording_current_on_the_date_and_the_event():
 def test_unknown_key_is_named_with_the_known_ones():
     with pytest.raises(KeyError, match="party_spirit"):
         load().current("no_such_key", dt.date(2026, 1, 1))
+
+
+def test_ended_by_names_the_event_that_replaced_a_wording():
+    f = load()
+    first, second, third = f.wordings["party_spirit"]
+    assert f.ended_by(first).key == "plenum_20_3"
+    assert f.ended_by(second).key == "plenum_20_4"
+    assert f.ended_by(third) is None
+    assert f.ended_by(f.wordings["youth_plan"][0]).key == "youth_plan_2016_expired"
+
+
+def test_the_plain_form_rebuilds_the_same_data():
+    """The checker keeps the file in drafter's cache as plain values, so a warm run reads no YAML."""
+    from drafter.formulations import Formulations
+
+    f = load()
+    again = Formulations.from_plain(f.plain())
+    assert again == f and again.confidence == f.confidence
+    on = dt.date(2026, 9, 1)
+    assert again.current("party_spirit", on) == f.current("party_spirit", on)
+    assert [o.wording.text for o in again.outdated(on)] == [o.wording.text for o in f.outdated(on)]

@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from template_helpers import write_template
 
 from drafter.cli import main
 from drafter.errors import UserError
@@ -19,22 +20,6 @@ from drafter.template_check import check_template, ensure_renderable
 from drafter.templates import discover_all, load_template, load_with_problems
 
 REPO = Path(__file__).parent.parent
-
-
-def make_template(root: Path) -> Path:
-    folder = root / "tpl"
-    folder.mkdir(parents=True)
-    (folder / "template.yaml").write_text("id: tpl\ntitle: 测试\noutput: 测试材料\n",
-                                          encoding="utf-8")
-    (folder / "questions.yaml").write_text(textwrap.dedent("""\
-        questions:
-          - name: org
-            label: 单位名称
-            required: true
-        """), encoding="utf-8")
-    (folder / "outline.j2").write_text("# {{ org }}材料\n\n{{ org }}认真履行职责。\n",
-                                       encoding="utf-8")
-    return folder
 
 
 def sparse(path: Path, size: int) -> Path:
@@ -68,7 +53,7 @@ def test_a_folder_is_still_called_a_folder(tmp_path):
 
 
 def test_a_300_mb_template_yaml_is_refused_within_a_small_memory_budget(tmp_path):
-    folder = make_template(tmp_path)
+    folder = write_template(tmp_path)
     sparse(folder / "template.yaml", 300 * 1024 * 1024)
     code = textwrap.dedent("""\
         import resource, sys
@@ -85,7 +70,7 @@ def test_a_300_mb_template_yaml_is_refused_within_a_small_memory_budget(tmp_path
 
 
 def test_every_template_file_is_capped(tmp_path):
-    folder = make_template(tmp_path)
+    folder = write_template(tmp_path)
     questions = (folder / "questions.yaml").read_bytes()
     sparse(folder / "questions.yaml", MAX_TEXT_FILE + 1)
     _, problems = load_with_problems(str(folder))
@@ -99,7 +84,7 @@ def test_every_template_file_is_capped(tmp_path):
 
 
 def test_discovery_does_not_read_a_huge_template_yaml(tmp_path):
-    folder = make_template(tmp_path)
+    folder = write_template(tmp_path)
     sparse(folder / "template.yaml", 300 * 1024 * 1024)
     assert [(i, f) for i, f, _ in discover_all([tmp_path])][0] == ("tpl", folder)
 
@@ -109,7 +94,7 @@ def test_only_the_files_a_template_uses_are_read_for_the_clean_check(tmp_path, m
     """Every file under the template folders used to be read and hashed on every render
     (a sparse 1.5 GB backup cost 3 GB of memory); now only the files the check used."""
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
-    folder = make_template(tmp_path)
+    folder = write_template(tmp_path)
     (folder / "notes").mkdir()
     huge = sparse(folder / "notes" / "backup.bin", 64 * 1024 * 1024)
     (folder / "草稿.j2").write_text("旧稿\n", encoding="utf-8")
@@ -135,7 +120,7 @@ def test_an_edited_used_file_reruns_the_check_and_an_unused_one_does_not(tmp_pat
     import drafter.template_check as template_check
 
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
-    folder = make_template(tmp_path)
+    folder = write_template(tmp_path)
     template = load_template(str(folder))
     assert ensure_renderable(template) == []
     runs = []

@@ -359,7 +359,8 @@ def test_a_newcomer_sees_the_kexie_draft_from_defaults(tmp_path, monkeypatch):
     paragraphs = [p.text for p in docx.Document(str(draft)).paragraphs if p.text]
     text = "\n".join(paragraphs)
     assert "科协" in text and "【待补充" not in text  # the examples fill every required fact
-    assert paragraphs[0].startswith("【样稿】") and "安澜" in paragraphs[0]  # a theme title
+    assert paragraphs[0].startswith("【样稿】") and len(paragraphs[0]) > len("【样稿】")
+    assert paragraphs[-1].startswith(f"{THIS_YEAR}年")  # the date follows the year, not the example
     assert any(p.startswith("【样稿】本稿按模板的默认值和示例生成") for p in paragraphs[1:3])
     answers = (tmp_path / f"{draft.stem}.answers.yaml").read_text(encoding="utf-8")
     assert "# 【样稿】以下答案是模板的默认值和示例" in answers
@@ -470,3 +471,37 @@ def test_picking_a_template_when_none_is_named(tmp_path, monkeypatch, terminal):
     monkeypatch.chdir(tmp_path)
     assert main(["new", "--template-dir", str(TEMPLATE_DIR.parent), "-o", "a.md"]) == 0
     assert (tmp_path / "a.md").is_file() and (tmp_path / "a.answers.yaml").is_file()
+
+
+def test_a_window_closed_while_the_screen_is_drawn_leaves_like_a_hang_up(
+        tmp_path, monkeypatch, capsys, terminal, state_dir):
+    """The write to a closed terminal can fail (EIO) before SIGHUP arrives: exit 129, answers kept."""
+    import errno
+
+    import drafter.interview
+
+    monkeypatch.chdir(tmp_path)
+    answered = []
+
+    def run(self):
+        self.session.set("year", 2024)
+        answered.append(True)
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(drafter.interview.Questionnaire, "run", run)
+    assert main(["new", str(TEMPLATE_DIR), "-o", "a.md"]) == 129
+    assert answered and (state_dir / "resume" / "interview-test.yaml").is_file()
+    assert "问卷已中断。已回答的内容保存在" in capsys.readouterr().err
+
+
+def test_other_os_errors_while_asking_are_not_taken_for_a_hang_up(tmp_path, monkeypatch, terminal):
+    import drafter.interview
+
+    monkeypatch.chdir(tmp_path)
+
+    def run(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(drafter.interview.Questionnaire, "run", run)
+    with pytest.raises(PermissionError):
+        main(["new", str(TEMPLATE_DIR), "-o", "a.md"])

@@ -189,6 +189,23 @@ def test_ctrl_d_in_a_choice_list_keeps_answers(term, tmp_path):
     assert saved_answers(resume_file(tmp_path))["has_station"] is False
 
 
+def test_an_unwritable_state_folder_is_not_reported_as_nothing_answered(tmp_path):
+    """Issue 16.9: answers given but not saved must not be called "尚未回答任何问题"."""
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the state folder should be", encoding="utf-8")
+    t = Terminal([str(TEMPLATE), "-o", "材料.txt"], cwd=tmp_path, state_dir=blocker)
+    try:
+        t.answer("材料年份", CTRL_U + "2023" + ENTER)
+        t.answer("单位全称", CTRL_C)
+        assert t.finish() == 130
+        screen = t.screen.replace("\n", "")
+        assert "尚未回答任何问题" not in screen
+        assert "已回答 1 题，但断点文件夹" in screen and "无法写入，这些回答没能保存" in screen
+        assert "DRAFTER_STATE_DIR" in screen
+    finally:
+        t.close()
+
+
 def test_closed_terminal_keeps_answers(term, tmp_path):
     t = term()
     t.answer("材料年份", ENTER)
@@ -234,7 +251,7 @@ def test_last_years_answers_prefill_every_question(term, tmp_path):
     t.answer("落款日期", ENTER)
     t.expect("生成文稿")
     t.send(ENTER)
-    t.expect("与去年的答案完全相同")
+    t.expect("以下 1 项与去年的答案完全相同")
     t.expect("全年科普活动场次：96")
     t.send(ENTER)  # nothing ticked: all confirmed
     assert t.finish() == 0
@@ -248,6 +265,31 @@ def test_last_years_answers_prefill_every_question(term, tmp_path):
     assert answers["programmes"] == ["科技活动周"]
     assert answers["activity"] == "去年的特色活动。\n第二行。"
     assert answers["date"] == dt.date(dt.date.today().year, 12, 1)  # moved into the new year
+
+
+def test_a_figure_ticked_as_changed_is_asked_again_before_rendering(term, tmp_path):
+    last = tmp_path / "去年.yaml"
+    last.write_text("template: interview-test\nanswers:\n  year: 2019\n  org_full_name: 青川县科学技术协会\n"
+                    "  events: 96\n  has_station: true\n  station_count: 2\n  level: 市级科普示范县\n"
+                    "  areas: [人才服务]\n", encoding="utf-8")
+    t = term("--answers", str(last), "-o", "今年.txt")
+    for label in ("材料年份", "单位全称", "单位简称", "全年科普活动场次", "是否建有院士专家工作站",
+                  "院士专家工作站个数", "获评的示范称号", "重点工作领域", "品牌活动名称",
+                  "特色活动介绍", "落款日期"):
+        t.answer(label, ENTER)
+    t.expect("生成文稿")
+    t.send(ENTER)
+    t.expect("以下 2 项与去年的答案完全相同")
+    t.expect("院士专家工作站个数：2")
+    t.send(SPACE + ENTER)  # the first, the number of events, did change
+    t.answer("全年科普活动场次", CTRL_U + "13.8万" + ENTER)
+    t.expect("请填写 0 到 10000 之间的整数")  # 138000 is over this template's cap: it says so
+    t.send(CTRL_U + "130" + ENTER)
+    t.expect("请检查全部")  # back to the review; Enter renders, nothing left to confirm
+    t.send(ENTER)
+    assert t.finish() == 0
+    answers = saved_answers(tmp_path / "今年.answers.yaml")
+    assert answers["events"] == 130 and answers["station_count"] == 2
 
 
 def test_existing_output_is_refused_before_any_question(term, tmp_path):

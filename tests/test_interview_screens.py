@@ -4,6 +4,7 @@ terminal emulator, so each assertion is about the screen as it stands at that mo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from pty_helpers import (
+    CTRL_E,
     CTRL_P,
     CTRL_U,
     DOWN,
@@ -37,7 +39,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 THIS_YEAR = dt.date.today().year
 EXAMPLES = Path(__file__).parent.parent / "examples"
 KEYS = {"textarea": KEYS_LINES, "list": KEYS_LINES, "multichoice": KEYS_MULTI,
-        "checklist": KEYS_MULTI, "bool": KEYS_PICK, "choice": KEYS_PICK}
+        "checklist": KEYS_MULTI,
+        "bool": KEYS_PICK, "choice": KEYS_PICK}
 
 
 @pytest.fixture
@@ -95,17 +98,6 @@ def assert_instructions(t: Terminal, question, rows: list[str]) -> None:
 PARAGRAPH = ("我们联合县农业农村局组建茶叶、中药材两个科技服务团，推行“专家+农技协+基地+农户”服务模式，"
              "一年来推广茶园绿色防控、中药材林下仿野生种植等实用技术12项，带动3100余户农户增收。")
 
-# The measures the secretary ticks in each checklist; a measure's facts are asked only then.
-TICKS = {
-    "s1_done": ["theory_study", "party_building"],
-    "s2_done": ["leader_contact", "worker_homes", "think_tank"],
-    "s3_done": ["expert_stations", "industry_teams", "rural_assocs", "courtyards",
-                "farmer_training"],
-    "s4_done": ["literacy_plan", "popsci_events", "popsci_bases", "volunteers"],
-    "s5_done": ["three_heads", "smart_kexie"],
-    "s6_done": ["democratic_running"],
-}
-
 # What the secretary types at each question; "" is a bare Enter (keep what is shown).
 TYPED = {
     "org_full_name": "安澜县科学技术协会",
@@ -115,11 +107,10 @@ TYPED = {
     "party_brand": "科润安澜",
     "spirit_talks": "26",
     "tech_workers": "8600人",
-    "visits": "320",
-    "worker_homes": "９",  # full-width, from a Chinese input method
-    "proposals": "18",
+    "visits": "1.58万",
+    "proposals": "１８",  # full-width, from a Chinese input method
     "proposals_adopted": "7",
-    "industries": "生态茶叶、中药材、竹木精深加工" + ENTER,
+    "industries": "生态茶叶、中药材、竹木精深加工",
     "expert_stations": "4",
     "experts": "23",
     "tech_problems": "37",
@@ -141,26 +132,34 @@ TYPED = {
 }
 
 
+def current_question(t: Terminal, titles: dict) -> object:
+    """The question whose screen is showing now, or None once the review screen is up."""
+    import time
+
+    deadline = time.monotonic() + t.timeout
+    while time.monotonic() < deadline:
+        t._read()
+        rows = t.display
+        if rows and rows[0].startswith("请检查全部"):
+            return None
+        for number, row in enumerate(rows[1:], 1):
+            if row in titles and rows[number - 1].startswith("第 "):
+                time.sleep(0.05)
+                t._read()
+                return titles[row]
+        time.sleep(0.05)
+    raise AssertionError("既没有题目也没有检查页。屏幕：\n" + "\n".join(t.display))
+
+
 def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start, tmp_path):
     template = load_template("kexie")
-    from drafter.session import InterviewSession
-
+    titles = {q.title + ("（必填）" if q.required else ""): q for q in template.questions}
     t = start("kexie")
-    count = len(InterviewSession.open(template, persist=False).applicable())
-    t.wait_screen(f"共 {count} 题", "按 Ctrl-P 回到上一题", "全部答完后有一页总览")
+    t.wait_screen("按 Ctrl-P 回到上一题", "全部答完后有一页总览")
     asked: list[str] = []
     went_back = False
-    question_names = [q.name for q in template.questions]
-    index = 0
-    while index < len(question_names):
-        question = template.question(question_names[index])
-        if question.when and question.when not in TYPED:
-            index += 1  # its parent is left empty: not asked
-            continue
-        if question.measure and question.measure not in TICKS.get(question.checklist, []):
-            index += 1  # its measure is not ticked: not asked
-            continue
-        rows = wait_question(t, question)
+    while (question := current_question(t, titles)) is not None:
+        rows = t.display
         assert_instructions(t, question, rows)
         assert len(rows) == 24
         asked.append(question.name)
@@ -172,9 +171,17 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
             assert "请写县（市、区、旗）的全称，以“县”“区”“市”或“旗”结尾，不超过 20 字，例如“安澜县”。" \
                 in "".join(rows)
             t.send(CTRL_U + "安澜县" + ENTER)
+        elif question.type == "checklist":
+            t.send(" ")  # the first measure and the third
+            t.send(DOWN + DOWN)
+            rows = t.wait_screen("[x]")
+            assert_instructions(t, question, rows)
+            highlighted = question.choices[2]
+            assert squash(highlighted.help) in squash("".join(rows))  # what the measure means
+            t.send(" " + ENTER)
         elif name == "study_forms":
             t.paste("党组理论学习中心组专题学习\n“科协讲堂”\n青年科技工作者读书班")
-            rows = t.wait_screen("现有 3 项，最多 5 项。")
+            rows = t.wait_screen("现有 3 项")
             assert_instructions(t, question, rows)
             t.send(ENTER)
             t.send(ENTER)
@@ -183,34 +190,27 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
             rows = t.wait_screen("没有这一项就留空")
             assert_instructions(t, question, rows)
             t.send(CTRL_U + "11" + ENTER)
-        elif question.is_checklist:
-            ticks = TICKS.get(name, [])
-            t.send("".join((" " if c.value in ticks else "") + DOWN for c in question.choices)
-                   + ENTER)
         elif name == "s3_own":
             t.paste(PARAGRAPH)
             t.send(ENTER)
             t.send(ENTER)
         elif name == "popsci_bases" and not went_back:
             went_back = True
-            for back in ("popsci_brands", "beneficiaries", "popsci_events"):
-                t.send(CTRL_P)  # back through the brands and the figures…
-                wait_question(t, template.question(back))
-            t.send(CTRL_P)  # …to the literacy rate
+            t.send(CTRL_P)  # back to the question before: the literacy rate
             rows = wait_question(t, template.question("literacy_rate"))
             assert "› 12.6%" in rows
             t.send(CTRL_U + "13.2％" + ENTER)
-            for forward in ("popsci_events", "beneficiaries", "popsci_brands"):
-                wait_question(t, template.question(forward))
-                t.send(ENTER)  # Enter keeps what was answered (the brands are still empty)
+            t.expect("✔ 公民具备科学素质的比例：13.2%")
             continue  # popsci_bases is asked again
-        elif question.type == "list":
-            t.send(TYPED.get(name, "") + ENTER)
-        elif question.type == "bool":
-            t.send(TYPED.get(name, "") or ENTER)
+        elif question.type == "list" and name in TYPED:
+            t.send(TYPED[name] + ENTER + ENTER)
+        elif question.type in ("bool", "choice", "multichoice"):
+            t.send(ENTER)
         else:
             t.send(TYPED.get(name, "") + ENTER)
-        index += 1
+        t.expect(f"✔ {question.title}：")
+    assert {"study_forms", "party_groups", "party_brand"} <= set(asked)  # facts of ticked measures
+    assert "spirit_talks" not in asked  # a measure not ticked: its facts are not asked
 
     # The review screen: its instructions stay while the cursor walks the whole list.
     rows = t.wait_screen("请检查全部", KEYS_REVIEW.strip().split(" │ ")[0])
@@ -229,7 +229,8 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
             assert squash(PARAGRAPH) in shown  # the whole paragraph, not 28 characters
             seen_story = True
     assert seen_story
-    assert any(row.startswith("› 下一步重点工作") for row in rows)  # reached the last answer
+    last = template.question(asked[-1]).title
+    assert any(row.startswith(f"› {last}：") for row in rows)  # reached the last answer
     t.send(HOME)
     t.wait_screen("› ✔ 答案无误，生成文稿")
     t.send(ENTER)
@@ -242,15 +243,13 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
     assert answers["study_forms"] == ["党组理论学习中心组专题学习", "“科协讲堂”", "青年科技工作者读书班"]
     assert answers["party_groups"] == 11
     assert answers["tech_workers"] == 8600
-    assert answers["worker_homes"] == 9
+    assert answers["proposals"] == 18
     assert answers["industries"] == ["生态茶叶", "中药材", "竹木精深加工"]
-    assert answers["farmer_training"] == 15800
-    assert answers["beneficiaries"] == 138000
+    assert answers["visits"] == 15800
     assert answers["literacy_rate"] == "13.2%"
     assert answers["congress_year"] == 2021 and answers["congress_number"] == 8
     assert answers["s3_own"] == PARAGRAPH
-    assert answers["s1_done"] == ["theory_study", "party_building"]
-    assert "spirit_talks" not in answers  # the measure it belongs to was not ticked
+    assert "worker_homes" not in answers  # the second measure of each list was not ticked
     assert answers["date"] == dt.date(THIS_YEAR, 5, 8)
 
 
@@ -284,11 +283,12 @@ def test_regenerating_twice_in_one_folder_gives_two_drafts(start, tmp_path):
     t.wait_screen("每题已按去年的答案填好")
     review, unchanged = enter_through(t, template, last)
     shown = "".join(unchanged)
-    assert unchanged[0].startswith("以下 39 项与去年的答案完全相同")
+    count = re.match(r"以下 (\d+) 项与去年的答案完全相同，请逐项核对。", unchanged[0])
+    assert count and int(count[1]) > 20, unchanged[0]
     assert "学会、企业科协中建立的党组织和党建工作小组数：11" in shown
     assert "今年有变化的，用空格键选中" in shown
     assert unchanged[-1].strip() == KEYS_TICK.strip()
-    assert review[0].startswith("请检查全部 68 项答案")
+    assert re.match(r"请检查全部 \d+ 项答案", review[0])
     assert t.finish() == 0
     first = tmp_path / f"{name}.docx"
     assert first.is_file()
@@ -310,6 +310,30 @@ def test_regenerating_twice_in_one_folder_gives_two_drafts(start, tmp_path):
 # -- lists ----------------------------------------------------------------------------------
 
 
+def answer_up_to_programmes(t: Terminal, events: str = "12") -> None:
+    """The test template's questions before its list, answered plainly."""
+    t.answer("材料年份", ENTER)
+    t.answer("单位全称", "青川县科学技术协会", ENTER)
+    t.answer("单位简称", ENTER)
+    t.answer("全年科普活动场次", events, ENTER)
+    answer_from_station(t)
+
+
+def answer_from_station(t: Terminal) -> None:
+    t.answer("是否建有院士专家工作站", "n")
+    t.answer("获评的示范称号", ENTER)
+    t.answer("重点工作领域", " ", ENTER)
+
+
+def finish_after_activity(t: Terminal) -> int:
+    """Enter through the last questions and the review screen; the exit status."""
+    t.answer("特色活动介绍", ENTER)
+    t.answer("落款日期", ENTER)
+    t.wait_screen("请检查全部")
+    t.send(ENTER)
+    return t.finish()
+
+
 def test_a_three_line_paste_into_a_list_gives_three_items(start, tmp_path):
     t = start(str(TEMPLATE), "-o", "材料.txt", columns=100, lines=40)
     t.answer("材料年份", ENTER)
@@ -318,50 +342,35 @@ def test_a_three_line_paste_into_a_list_gives_three_items(start, tmp_path):
     t.answer("全年科普活动场次", "13.8万", ENTER)
     t.expect("请填写 0 到 10000 之间的整数")  # the template's own limit still holds
     t.send(CTRL_U + "120" + ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_from_station(t)
     t.answer("品牌活动名称")
     t.paste("科技活动周\r\n全国科普日\r\n科普月")
     t.wait_screen("现有 3 项")
     t.send(ENTER)
     t.send(ENTER)
     t.expect("✔ 品牌活动名称：科技活动周、全国科普日、科普月")
-    t.answer("特色活动介绍", ENTER)
-    t.answer("落款日期", ENTER)
-    t.wait_screen("请检查全部")
-    t.send(ENTER)
-    assert t.finish() == 0
+    assert "应删去" not in t.screen  # no joined-up item with stray spaces to warn about
+    assert finish_after_activity(t) == 0
     assert saved(tmp_path / "材料.answers.yaml")["programmes"] == ["科技活动周", "全国科普日", "科普月"]
 
 
 def test_editing_the_middle_item_of_a_list_keeps_the_others(start, tmp_path):
     t = start(str(TEMPLATE), "-o", "材料.txt", columns=100, lines=40)
-    t.answer("材料年份", ENTER)
-    t.answer("单位全称", "青川县科学技术协会", ENTER)
-    t.answer("单位简称", ENTER)
-    t.answer("全年科普活动场次", "12", ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_up_to_programmes(t)
     t.answer("品牌活动名称", "甲活动", ENTER, "乙活动", ENTER, "丙活动", ENTER, ENTER)
     t.answer("特色活动介绍", CTRL_P)  # back to the list: each item on its own line
     rows = t.wait_screen("› 甲活动", "  乙活动", "  丙活动")
     t.send(UP)  # the cursor waits on the empty line after the items: up to 丙, up to 乙
     t.send(UP)
-    t.send("\x05" + CTRL_U + "乙活动（新）")  # Ctrl-E, Ctrl-U: clear the line, type anew
+    t.send(CTRL_E + CTRL_U + "乙活动（新）")  # end of line, then clear it: type anew
     t.send(DOWN + DOWN + ENTER)
     t.expect("✔ 品牌活动名称：甲活动、乙活动（新）、丙活动")
     t.answer("特色活动介绍", CTRL_P)
     t.wait_screen("› 甲活动")
-    t.send(UP + UP + "\x05" + CTRL_U)  # clearing the middle item drops that item only
+    t.send(UP + UP + CTRL_E + CTRL_U)  # clearing the middle item drops that item only
     t.send(DOWN + DOWN + ENTER)
     t.expect("✔ 品牌活动名称：甲活动、丙活动")
-    t.answer("特色活动介绍", ENTER)
-    t.answer("落款日期", ENTER)
-    t.wait_screen("请检查全部")
-    t.send(ENTER)
-    assert t.finish() == 0
+    assert finish_after_activity(t) == 0
     assert saved(tmp_path / "材料.answers.yaml")["programmes"] == ["甲活动", "丙活动"]
     assert rows  # the list was shown whole before editing
 
@@ -381,15 +390,9 @@ def test_going_back_two_questions_and_changing_an_answer(start, tmp_path):
     t.send(ENTER)
     t.wait_screen("第 4/11 题", "全年科普活动场次")
     t.send("5" + ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_from_station(t)
     t.answer("品牌活动名称", ENTER)
-    t.answer("特色活动介绍", ENTER)
-    t.answer("落款日期", ENTER)
-    t.wait_screen("请检查全部")
-    t.send(ENTER)
-    assert t.finish() == 0
+    assert finish_after_activity(t) == 0
     answers = saved(tmp_path / "材料.answers.yaml")
     assert answers["org_full_name"] == "青川县科学技术协会" and answers["org_short"] == "县科协"
     assert answers["events"] == 5
@@ -400,13 +403,7 @@ def test_going_back_two_questions_and_changing_an_answer(start, tmp_path):
 
 def test_an_empty_answer_leaves_no_example_that_reads_like_an_answer(start):
     t = start(str(TEMPLATE), "-o", "材料.txt", columns=100, lines=40)
-    t.answer("材料年份", ENTER)
-    t.answer("单位全称", "青川县科学技术协会", ENTER)
-    t.answer("单位简称", ENTER)
-    t.answer("全年科普活动场次", "8", ENTER)
-    t.answer("是否建有院士专家工作站", "n")
-    t.answer("获评的示范称号", ENTER)
-    t.answer("重点工作领域", " ", ENTER)
+    answer_up_to_programmes(t, events="8")
     t.answer("品牌活动名称", ENTER)
     rows = t.wait_screen("✔ 品牌活动名称：（未填）")
     assert not any("例如" in row for row in rows if row.startswith(("✔", "›")))
@@ -430,7 +427,7 @@ def test_defaults_output_carries_the_sample_mark(start, tmp_path):
     assert "这是样稿" in t.screen
     [draft] = tmp_path.glob("*.txt")
     lines = [line.strip() for line in draft.read_text(encoding="utf-8").splitlines() if line]
-    assert lines[0].startswith("【样稿】") and "安澜" in lines[0]  # a theme title
+    assert lines[0].startswith("【样稿】")
     assert any(line.startswith("【样稿】本稿按模板的默认值和示例生成") for line in lines[1:4])
     answers = (tmp_path / f"{draft.stem}.answers.yaml").read_text(encoding="utf-8")
     assert "# 【样稿】" in answers

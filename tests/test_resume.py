@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -119,3 +120,44 @@ def test_discard(template):
     path = resume.save(template, {"year": 2024})
     resume.discard(template.id)
     assert not path.exists()
+
+
+def resume_of_another_template(template) -> Path:
+    """A resume file in this template's place, written for the kexie template."""
+    path = resume.resume_path(template.id)
+    path.parent.mkdir(parents=True)
+    path.write_text("template: kexie\nanswers:\n  org_full_name: 别的单位\n", encoding="utf-8")
+    return path
+
+
+def test_a_resume_file_of_another_template_is_not_offered(template):
+    """Issue 16.9: it used to be offered without a word, its answers poured into this one."""
+    path = resume_of_another_template(template)
+    saved = resume.load(template)
+    assert saved.values == {}
+    assert saved.notice.startswith(f"断点文件 {path} 是模板“kexie”的问卷，不属于模板“interview-test”，"
+                                   "没有沿用；已改名为 ")
+    assert not path.exists() and saved.path.is_file()  # kept aside, never offered again
+    assert "other-template" in saved.path.name
+    assert resume.load(template) is None
+
+
+def test_a_resume_file_of_another_template_version_is_offered_with_a_caution(template):
+    path = resume.save(template, {"org_full_name": "青川县科学技术协会"})
+    text = path.read_text(encoding="utf-8")
+    assert resume.load(template).caution == ""  # the same version: nothing to say
+    path.write_text(re.sub(r"(?m)^template_version: .*$", "template_version: '0.0.9'", text),
+                    encoding="utf-8")
+    saved = resume.load(template)
+    assert saved.values == {"org_full_name": "青川县科学技术协会"} and not saved.notice
+    assert saved.caution == (f"注意：上次保存的问卷是按模板 interview-test 的 0.0.9 版填写的，"
+                             f"现在是 {template.version}，接着填写时请逐题核对。")
+
+
+def test_the_session_says_why_a_resume_file_is_not_offered(template):
+    from drafter.session import InterviewSession
+
+    resume_of_another_template(template)
+    session = InterviewSession.open(template)
+    assert session.saved is None
+    assert any("不属于模板“interview-test”" in note.text for note in session.take_notes())

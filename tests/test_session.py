@@ -180,3 +180,17 @@ def test_a_sample_is_marked_in_its_title_a_header_line_and_its_answers_file(temp
     answers = finished.answers_path.read_text(encoding="utf-8")
     assert f"# {SAMPLE_HEADER}" in answers.splitlines()
     assert "【样稿】" not in "".join(filled(template).draft().document.plain_lines())
+
+
+def test_accepting_start_values_makes_what_a_form_shows_the_answers(template):
+    last = AnswersFile("去年.yaml", "interview-test", "1", {
+        "year": 2019, "org_full_name": "青川县科学技术协会", "events": 96, "has_station": False,
+        "level": "不存在的称号", "date": dt.date(2019, 12, 1)})
+    session = InterviewSession.open(template, last=last, persist=False)
+    session.accept_start_values()
+    values = session.values
+    assert values["year"] == THIS_YEAR and values["events"] == 96
+    assert values["org_short"] == "青川科协"  # the default computed from last year's name
+    assert values["date"] == dt.date(THIS_YEAR, 12, 1)
+    assert "station_count" not in values  # last year had none: its condition does not hold
+    assert "level" not in values  # refused last year's value and no default: left unanswered

@@ -6,11 +6,11 @@ file is never read: its contents reach neither the draft nor any message.
 """
 
 import os
-import textwrap
 from pathlib import Path
 
 import docx
 import pytest
+from template_helpers import write_template
 
 from drafter.cli import main
 from drafter.errors import TemplateError, UserError
@@ -23,19 +23,7 @@ PRIVATE_KEY = "另一个部门的机密设置"
 
 
 def make_template(root: Path, meta: str = "", folder_name: str = "tpl") -> Path:
-    folder = root / folder_name
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "template.yaml").write_text(
-        f"id: {folder_name}\ntitle: 测试\noutput: 测试材料\n{meta}", encoding="utf-8")
-    (folder / "questions.yaml").write_text(textwrap.dedent("""\
-        questions:
-          - name: org
-            label: 单位名称
-            required: true
-        """), encoding="utf-8")
-    (folder / "outline.j2").write_text("# {{ org }}材料\n\n{{ org }}认真履行职责。\n",
-                                       encoding="utf-8")
-    return folder
+    return write_template(root, folder_name, meta)
 
 
 def private_docx(path: Path) -> Path:

@@ -155,3 +155,92 @@ def test_the_worked_example_in_the_guide_checks_clean_and_renders(tmp_path):
     shared = set(canlian) & set(kexie)
     # title pattern, signature layout and blank lines may be shared; the measures are not
     assert not any(len(line.strip()) > 60 for line in shared)
+
+
+# ---------------------------------------------------------------- where it cannot be written
+
+
+def new_cli(tmp_path, capsys, base: Path) -> tuple[int, str]:
+    code = main(["templates", "new", "child", "--from", "mini-base", "--dir", str(base),
+                 "--template-dir", str(TEMPLATES)])
+    return code, capsys.readouterr().err
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_new_onto_an_existing_file_of_that_name_is_refused(tmp_path, capsys):
+    base = tmp_path / "mine"
+    base.mkdir()
+    (base / "child").write_text("我的笔记\n", encoding="utf-8")
+    code, err = new_cli(tmp_path, capsys, base)
+    assert code == 2 and "Traceback" not in err
+    assert f"{base / 'child'} 已经存在，不会覆盖。请换一个编号，或先移走这个文件。" in err
+    assert (base / "child").read_text(encoding="utf-8") == "我的笔记\n"
+    assert leftovers(base) == ["child"]
+
+
+def test_new_with_dir_pointing_at_a_file_is_refused(tmp_path, capsys):
+    base = tmp_path / "notes.txt"
+    base.write_text("不是文件夹\n", encoding="utf-8")
+    code, err = new_cli(tmp_path, capsys, base)
+    assert code == 2 and "Traceback" not in err
+    assert f"{base} 是一个文件，不是文件夹。请用 --dir 指定一个文件夹。" in err
+    assert base.read_text(encoding="utf-8") == "不是文件夹\n"
+    code, err = new_cli(tmp_path, capsys, base / "deeper")
+    assert code == 2 and "Traceback" not in err and "同名的文件" in err
+
+
+def test_new_on_a_full_disk_says_so_and_leaves_no_temporary_folder(tmp_path, capsys,
+                                                                      monkeypatch):
+    import errno
+
+    base = tmp_path / "mine"
+    base.mkdir()
+    real = Path.write_text
+    written = []
+
+    def disk_fills_up(self, *args, **kwargs):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", disk_fills_up)
+    code, err = new_cli(tmp_path, capsys, base)
+    assert code == 2 and "Traceback" not in err
+    assert f"磁盘空间不足，无法新建模板 {base / 'child'}。没有留下任何文件，请清理空间后重试。" in err
+    assert written and leftovers(base) == []  # the hidden staging folder is gone too
+
+
+def test_a_name_taken_while_writing_is_not_overwritten(tmp_path, monkeypatch):
+    from drafter import scaffold
+
+    base = tmp_path / "mine"
+    real = scaffold.scaffold_files
+
+    def someone_else_is_quicker(*args):
+        files = real(*args)
+        (base / "child").mkdir(parents=True)
+        (base / "child" / "theirs.txt").write_text("别人的\n", encoding="utf-8")
+        return files
+
+    monkeypatch.setattr(scaffold, "scaffold_files", someone_else_is_quicker)
+    from drafter.errors import OutputError
+
+    with pytest.raises(OutputError) as info:
+        scaffold.create_child("child", "mini-base", base, [TEMPLATES])
+    assert "已经存在，不会覆盖" in info.value.message
+    assert leftovers(base) == ["child"] and leftovers(base / "child") == ["theirs.txt"]
+
+
+def test_scaffold_text_comes_from_the_data_files():
+    """The three files' wording is data (drafter/data/scaffold), not Python strings."""
+    from drafter import scaffold
+
+    for name in ("template.yaml", "questions.yaml", "outline.j2"):
+        assert (scaffold.SCAFFOLD_DIR / name).is_file()
+    files = scaffold.scaffold_files("child", load_template("mini-base", [TEMPLATES]))
+    assert files["template.yaml"].startswith("# 模板 child：在 mini-base（")
+    assert "<<" not in "".join(files.values()) and "<%" not in "".join(files.values())

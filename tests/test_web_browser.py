@@ -146,6 +146,12 @@ def test_a_secretary_fills_the_kexie_form_and_downloads_the_docx(browser, served
     assert error.text == ""
     assert field(browser, "popsci_events").get_attribute("aria-invalid") is None
 
+    # a measure ticked in its checklist (check boxes) brings up that measure's facts
+    assert not browser.find_element("id", "q-study_forms").is_displayed()
+    browser.find_element("css selector", "#q-s1_done input[value=theory_study]").send_keys(" ")
+    settled(browser)
+    wait_for(lambda: browser.find_element("id", "q-study_forms").is_displayed(), "做法的事实出现")
+
     # three lines pasted into one row become three items
     first_row = browser.find_element("css selector", "#q-study_forms .rows input")
     paste(browser, first_row, "党组理论学习中心组专题学习\n“青川科技讲堂”\r\n青年科技工作者读书班\n")

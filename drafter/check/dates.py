@@ -101,15 +101,10 @@ class DocDate:
         return SOURCES[self.source]
 
 
+# Where a date can come from: found in the text (what is written there) or not.
 _FOUND_IN_TEXT = {"落款日期": "落款日期", "发布时间": "发布时间", "日期行": "日期行", "标题": "标题"}
-SOURCES = {
-    "参数": "按命令行参数",
-    "落款日期": "取自落款日期",
-    "发布时间": "取自文中的发布时间",
-    "日期行": "取自文中的日期行",
-    "标题": "取自标题",
-    "当前日期": "文中未注明日期，按今天",
-}
+SOURCES = {"参数": "按命令行参数", "当前日期": "文中未注明日期，按今天",
+           **{key: f"取自{noun}" for key, noun in _FOUND_IN_TEXT.items()}}
 
 
 def _cn_number(text: str) -> int:

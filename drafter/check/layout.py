@@ -25,7 +25,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from drafter.docx_text import W, paragraph_text, paragraphs, run_text
+from drafter.docx_text import W, paragraph_text, paragraphs, pieces, run_text
 from drafter.styles import PAGE_FIELD, ROLES, StyleProfile, StyleSpec
 
 MUST, SHOULD = "must", "should"
@@ -69,10 +69,10 @@ def compare(package, profile: StyleProfile) -> list[Deviation]:
     resolver = Resolver(package)
     out = _page(package, profile)
     numbers = _paragraph_numbers(package)
-    for element, role in read_package(package).roles:
+    for element, role, heading_chars in read_package(package).roles:
         if _in_table(element) or element not in numbers:
             continue
-        out += _paragraph(resolver, element, role, profile, numbers[element])
+        out += _paragraph(resolver, element, role, heading_chars, profile, numbers[element])
     out += _page_numbers(package, resolver, profile)
     return out
 
@@ -205,18 +205,31 @@ def _expected_spacing(profile: StyleProfile, spec: StyleSpec) -> tuple[str, int]
     return ("exact", exact) if exact is not None else None
 
 
-def _paragraph(resolver, p, role: str, profile: StyleProfile, number: int) -> list[Deviation]:
+def _paragraph(resolver, p, role: str, heading_chars: int, profile: StyleProfile,
+               number: int) -> list[Deviation]:
+    """A paragraph against its role's style; a heading's run-in body against the body style."""
     spec = profile.style(role)
-    label = ROLES[role]
-    text = paragraph_text(p).strip()
-    excerpt = text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+    text = paragraph_text(p)
+    stripped = text.strip()
+    excerpt = stripped if len(stripped) <= EXCERPT else stripped[:EXCERPT] + "…"
     form = resolver.paragraph_format(p)
     out: list[Deviation] = []
 
-    def add(what: str, expected: str, actual: str, severity: str) -> None:
-        out.append(Deviation(f"{label} {what}", expected, actual, severity, number, excerpt))
+    def adder(label: str):
+        def add(what: str, expected: str, actual: str, severity: str) -> None:
+            out.append(Deviation(f"{label} {what}", expected, actual, severity, number, excerpt))
+        return add
 
-    _run_figures(resolver, p, profile, spec, add)
+    split = len(text) - len(text.lstrip()) + heading_chars if heading_chars else None
+    parts: dict[str, list] = {}
+    for piece in pieces(p):
+        if run_text(piece.run).strip():
+            part = "body" if split is not None and piece.start >= split else role
+            parts.setdefault(part, []).append((piece.run, resolver.run_format(p, piece.run)))
+    for part, runs in parts.items():
+        _run_figures(runs, profile, profile.style(part), adder(ROLES[part]))
+
+    add = adder(ROLES[role])
     align = inherited(profile, spec, "align")
     if align and form.align != align and not (
             {align, form.align} == {"left", "justify"} and role not in ("title", "subtitle")):
@@ -236,13 +249,13 @@ def _paragraph(resolver, p, role: str, profile: StyleProfile, number: int) -> li
     return out
 
 
-def _run_figures(resolver, p, profile: StyleProfile, spec: StyleSpec, add) -> None:
-    """East Asian font, size and boldness of the paragraph's text, one deviation per figure."""
+def _run_figures(runs: list, profile: StyleProfile, spec: StyleSpec, add) -> None:
+    """East Asian font, size and boldness of these runs (run, RunFormat), one deviation each."""
     font = inherited(profile, spec, "font")
     size = profile.size_of(spec.role)
     bold = inherited(profile, spec, "bold")
     fonts, sizes, bolds = {}, {}, set()
-    for run, form in resolver.text_runs(p):
+    for run, form in runs:
         cjk = bool(_EAST_ASIAN.search(run_text(run)))
         if font and cjk:
             severity = _font_deviation(profile, font, form.east_asian)
@@ -357,7 +370,7 @@ def _page_numbers(package, resolver, profile: StyleProfile) -> list[Deviation]:
         def add(what: str, expected: str, actual: str, severity: str, label=label) -> None:
             out.append(Deviation(f"{label} {what}", expected, actual, SHOULD))
 
-        _run_figures(resolver, p, profile, spec, add)
+        _run_figures(resolver.text_runs(p), profile, spec, add)
     return out
 
 

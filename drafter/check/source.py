@@ -146,9 +146,12 @@ def open_docx(path: Path, what: str = "文件"):
     """The .docx at `path` as a python-docx document, or a UserError naming the file.
 
     Every command that reads a user's Word document (check, its revisions and layout
-    check, format) opens it here, so they all refuse a damaged file the same way.
+    check, format) opens it here, so they all refuse a damaged file the same way, and
+    a zip bomb or an encrypted package before reading any part (drafter.docx_package).
     """
-    return _open_docx(path, read_bytes(path, what))
+    from drafter.docx_package import read_package
+
+    return _open_docx(path, read_package(path, what))
 
 
 def _open_docx(path: Path, data: bytes):

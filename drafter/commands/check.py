@@ -47,7 +47,8 @@ def register(sub) -> None:
                    help="只报告可信度不低于此级别的问题（默认 medium；low 显示全部提示）")
     fix = p.add_mutually_exclusive_group()
     fix.add_argument("--fix", action="store_true",
-                     help="把把握较大（可信度高）的问题自动改好，另存为“原名.fixed.扩展名”")
+                     help="把把握较大（可信度高）的问题自动改好，另存为“原名.fixed.扩展名”；"
+                          "Word 文档的改动写成修订（可逐条接受或拒绝），每处附批注说明理由")
     fix.add_argument("--in-place", action="store_true", help="自动修正后直接覆盖原文件（慎用）")
     fix.add_argument("--review", action="store_true",
                      help="仅 .docx：把不低于 --min-confidence 的每处问题写成 Word 批注，有明确改法的同时写成"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -142,6 +143,14 @@ class _Session:
             self.hung_up = isinstance(exc, _HangUp)
             self._report_interrupt()
             return False
+        except OSError as exc:
+            # The window closed while the screen was being drawn: the write fails (EIO)
+            # before SIGHUP is delivered. The answers are safe on disk; leave as for a hang-up.
+            if exc.errno not in _TERMINAL_GONE:
+                raise
+            self.hung_up = True
+            self._report_interrupt()
+            return False
         finally:
             if previous is not None and not self.hung_up:
                 signal.signal(signal.SIGHUP, previous)
@@ -155,6 +164,10 @@ class _Session:
             message = (f"\n问卷已中断。已回答的内容保存在：{path}\n"
                        f"再次运行 drafter new {template_id} 即可接着填写；"
                        f"也可以修改该文件后用 drafter render {template_id} --answers 该文件 出稿。")
+        elif self.session.save_failed:
+            message = (f"\n问卷已中断。已回答 {len(self.session.values)} 题，但断点文件夹 {path.parent} "
+                       f"无法写入，这些回答没能保存，下次需要重新填写。可设置环境变量 {resume.ENV_VAR} "
+                       "指定一个可写的文件夹。")
         else:
             message = "\n问卷已中断，尚未回答任何问题，没有需要保存的内容。"
         try:
@@ -165,8 +178,6 @@ class _Session:
     # -- after asking -------------------------------------------------------------------
 
     def _finish(self, fmt: str, allow_missing: bool) -> int:
-        import datetime as dt
-
         from drafter import resume
         from drafter.errors import UserError
         from drafter.pipeline import summary_lines
@@ -174,12 +185,10 @@ class _Session:
 
         args, session = self.args, self.session
         tid = session.template.id
-        stamp = dt.date.today().isoformat()
         on_clash = self.asker.on_clash if self.asker is not None and not args.defaults else None
         try:
             finished = session.finish(args.output, fmt, force=args.force,
-                                      allow_missing=allow_missing, on_clash=on_clash,
-                                      header=f"{stamp} 由 drafter new 保存")
+                                      allow_missing=allow_missing, on_clash=on_clash)
         except OutputExists:
             print(f"没有保存文稿。已回答的内容仍保存在 {resume.resume_path(tid)}：再次运行 "
                   f"drafter new {tid} 可接着修改。", file=sys.stderr)
@@ -242,19 +251,17 @@ def _relative(path: Path) -> Path:
 def _template_entries(template_dirs) -> list[tuple[str, str, str]]:
     """Every template found, with title and description; broken ones say so."""
     from drafter.errors import UserError
-    from drafter.templates import discover, load_template
+    from drafter.templates import listings
 
-    entries = []
-    for template_id, (folder, _source) in discover(template_dirs).items():  # own folders first
-        try:
-            template = load_template(str(folder), template_dirs)
-        except UserError:
-            entries.append((template_id, f"{template_id}（模板有误，选中后会列出问题）", ""))
-            continue
-        entries.append((template.id, template.title, template.description))
+    entries = [(item.id, f"{item.id}（{item.description.rstrip('。')}）" if item.broken
+                else item.title, "" if item.broken else item.description)
+               for item in listings(template_dirs)]
     if not entries:
         raise UserError("没有找到任何模板。请用 --template-dir 指明模板文件夹，或重新安装 drafter。")
     return entries
+
+
+_TERMINAL_GONE = (errno.EIO, errno.ENXIO, errno.EBADF)  # what a closed pseudo-terminal gives
 
 
 class _HangUp(KeyboardInterrupt):

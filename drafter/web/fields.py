@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from drafter.questions import Question
 
+MULTI_VALUED = ("list", "multichoice", "checklist")  # controls that send a list of strings
 RADIO_LIMIT = 6  # up to this many choices show as radio buttons, more as a drop-down list
 NOT_CHOSEN = ""  # the "（不选）" option of an optional choice
 
@@ -25,6 +26,7 @@ WIDGETS = {
     "bool": "bool",
     "choice": "choice",
     "multichoice": "checkboxes",
+    "checklist": "checkboxes",  # the measures actually carried out, each with its description
     "list": "list",
 }
 
@@ -78,7 +80,7 @@ def make_field(question: Question, value: object, applies: bool, group_index: in
     return Field(
         question=question,
         widget=WIDGETS[question.type],
-        text=as_text(question, value) if question.type not in ("list", "multichoice") else "",
+        text=as_text(question, value) if question.type not in MULTI_VALUED else "",
         items=as_items(value),
         example="" if example is None or example_items else as_text(question, example),
         example_items=example_items,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
 from drafter.errors import UserError
+from drafter.web.fields import MULTI_VALUED
 
 blueprint = Blueprint("form", __name__)
 
-MULTI_VALUED = ("list", "multichoice")
 
 
 def _render(template_id: str, errors: dict | None = None, status: int = 200):

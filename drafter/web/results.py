@@ -1,39 +1,14 @@
-"""The draft as the page shows it and as the user takes it away.
+"""The draft as the user takes it away, and the page's state as JSON.
 
-The preview is the HTML writer's rendering of the Document model, with the same
-length report and proofreading the terminal prints after a render. Downloads go
-through the writer registry, so every format drafter can write is offered.
+The preview itself is built in drafter.web.view (with the rest of the page state).
+Downloads go through the writer registry, so every format drafter can write is offered.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify
 
-from drafter.errors import UserError
-
 blueprint = Blueprint("results", __name__)
-
-
-def preview(session) -> dict:
-    """The draft so far (missing required facts as 【待补充：…】) with length and findings."""
-    from drafter.check import check_document
-    from drafter.measure import report
-    from drafter.writers.html import to_html_fragment
-
-    try:
-        draft = session.draft(allow_missing=True)
-    except UserError as exc:
-        return {"preview": "", "preview_error": exc.message, "measure": [], "findings": []}
-    template = draft.template
-    year = draft.answers.get("year")
-    findings = check_document(draft.document, year=year if isinstance(year, int) else None)
-    return {
-        "preview": to_html_fragment(draft.document),
-        "preview_error": "",
-        "measure": report(draft.measure, template.target_chars, template.target_minutes),
-        "findings": [{"where": finding.location, "text": finding.message()}
-                     for finding in findings],
-    }
 
 
 @blueprint.get("/t/<template_id>/state")

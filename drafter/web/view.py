@@ -63,14 +63,38 @@ def progress(session) -> dict:
 def starts(session) -> dict[str, str]:
     """What each unanswered one-value field shows now: a default computed from earlier
     answers follows them (the script updates fields the user has not touched)."""
-    from drafter.web.fields import as_text
+    from drafter.web.fields import MULTI_VALUED, as_text
 
     return {q.name: as_text(q, session.start_value(q)) for q in session.applicable()
-            if not session.is_answered(q.name) and q.type not in ("list", "multichoice")}
+            if not session.is_answered(q.name) and q.type not in MULTI_VALUED}
 
 
 def state(session) -> dict:
     """Everything an update needs: progress and the preview."""
-    from drafter.web.results import preview
-
     return {**progress(session), **preview(session)}
+
+
+def preview(session) -> dict:
+    """The draft so far (missing required facts as 【待补充：…】) with length and findings:
+    the HTML writer's rendering of the Document model, with the same length report and
+    proofreading the terminal prints after a render."""
+    from drafter.check import check_document
+    from drafter.errors import UserError
+    from drafter.measure import report
+    from drafter.writers.html import to_html_fragment
+
+    try:
+        draft = session.draft(allow_missing=True)
+    except UserError as exc:
+        return {"preview": "", "preview_error": exc.message, "measure": [], "findings": []}
+    template = draft.template
+    year = draft.answers.get("year")
+    findings = check_document(draft.document, year=year if isinstance(year, int) else None)
+    return {
+        "preview": to_html_fragment(draft.document),
+        "preview_error": "",
+        "measure": report(draft.measure, template.target_chars, template.target_minutes),
+        "findings": [{"where": finding.location, "text": finding.message()}
+                     for finding in findings],
+    }
+

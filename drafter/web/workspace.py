@@ -66,17 +66,13 @@ class Workspace:
             return list(self._entries)
 
     def _discover(self) -> list[Entry]:
-        from drafter.templates import discover, load_template
+        from drafter.templates import listings
 
         entries = []
-        for template_id, (folder, _source) in discover(self.template_dirs).items():
-            self._names[template_id] = str(folder)
-            try:
-                template = load_template(str(folder), self.template_dirs)
-            except UserError:
-                entries.append(Entry(template_id, template_id, "模板有误，打开后会列出问题。", True))
-                continue
-            entries.append(Entry(template_id, template.title, template.description))
+        for item in listings(self.template_dirs):
+            self._names[item.id] = str(item.folder)
+            description = "模板有误，打开后会列出问题。" if item.broken else item.description
+            entries.append(Entry(item.id, item.title, description, item.broken))
         return entries
 
     def session(self, template_id: str):
@@ -114,25 +110,7 @@ def open_session(template, last=None):
     session = InterviewSession.open(template, last=last)
     session.resume()
     if last is not None:
-        adopt_start_values(session)
+        session.accept_start_values()
     return session
 
 
-def adopt_start_values(session) -> None:
-    """Take what each unanswered field shows (last year's answer) as its answer.
-
-    The terminal asks every question and Enter keeps the pre-filled value; a web form
-    asks nothing, so the values it shows must become answers, or the preview and the
-    answers file would not contain what the page displays.
-    """
-    done: set[str] = set()
-    while True:
-        pending = [q for q in session.applicable()
-                   if q.name not in done and not session.is_answered(q.name)]
-        if not pending:
-            return
-        for question in pending:
-            done.add(question.name)
-            value = session.start_value(question)
-            if not question.is_empty(value):
-                session.set(question.name, value)  # a refused value stays unanswered

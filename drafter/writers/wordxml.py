@@ -140,8 +140,8 @@ def table_xml(rows: Sequence[Sequence[str]], style_id: str | None, width_twips: 
             parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr>')
             for line in cell.split("\n"):
                 parts.append(f"<w:p>{cell_ppr}")
-                if line:
-                    parts.append(f"<w:r>{_run_content(line)}</w:r>")
+                for piece in _pieces(line) if line else ():
+                    parts.append(f"<w:r><w:rPr>{RUN_FONT_HINT}</w:rPr>{_run_content(piece)}</w:r>")
                 parts.append("</w:p>")
             parts.append("</w:tc>")
         parts.append("</w:tr>")

@@ -121,10 +121,12 @@
   }
 
   // An unanswered field shows its start value, which may follow earlier answers
-  // (a default computed from them); never touch a field the user is working in.
+  // (a default computed from them); never touch a field the user has worked in, even
+  // one she emptied on purpose.
   function follow(name, text) {
     const field = document.getElementById("q-" + name);
-    if (!field || timers.has(field) || field.contains(document.activeElement)) return;
+    if (!field || field.dataset.touched || timers.has(field)
+        || field.contains(document.activeElement)) return;
     const radios = field.querySelectorAll("input[type=radio]");
     if (radios.length) {
       radios.forEach((r) => { r.checked = r.value === text; });
@@ -239,12 +241,15 @@
   form.addEventListener("input", (event) => {
     const field = fieldOf(event.target);
     if (!field) return;
+    field.dataset.touched = "1";
     const typed = event.target.matches("input[type=text], textarea");
     schedule(field, typed ? 500 : 0);
   });
   form.addEventListener("change", (event) => {
     const field = fieldOf(event.target);
-    if (field) schedule(field, 0);
+    if (!field) return;
+    field.dataset.touched = "1";
+    schedule(field, 0);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
