@@ -130,6 +130,12 @@ def test_a_secretary_fills_the_kexie_form_and_downloads_the_docx(browser, served
     browser.find_element("css selector", "label[for=f-org_full_name]").click()
     assert browser.switch_to.active_element.get_attribute("id") == "f-org_full_name"
 
+    # facts of a measure show only once it is ticked: tick the two whose facts are typed below
+    for checklist, measure in (("s4_done", "popsci_events"), ("s2_done", "think_tank")):
+        browser.find_element("css selector", f"#q-{checklist} input[value={measure}]").send_keys(" ")
+    settled(browser)
+    wait_for(lambda: browser.find_element("id", "q-popsci_events").is_displayed(), "做法的事实出现")
+
     for name, text in FACTS.items():
         type_into(browser, name, text)
     settled(browser)
@@ -231,13 +237,13 @@ def test_narrow_window_and_keyboard_only(browser, served):
         wait_for(lambda: browser.find_elements("id", "answers"), "问卷页面")
         width = browser.execute_script("return document.documentElement.scrollWidth")
         assert width <= 480  # no sideways scrolling
-        add = browser.find_element("css selector", "#q-industries button.add")
+        add = browser.find_element("css selector", "#q-highlights button.add")
         add.send_keys(Keys.ENTER)
-        assert len(list_items(browser, "industries")) == 2
+        assert len(list_items(browser, "highlights")) == 2
         focused = browser.switch_to.active_element
-        assert focused.get_attribute("aria-label") == "全县主导产业 第 2 项"
-        focused.send_keys("中药材")
+        assert focused.get_attribute("aria-label") == "开头要点出的突出成绩（两三项） 第 2 项"
+        focused.send_keys("新建科技小院2个")
         settled(browser)
-        assert list_items(browser, "industries") == ["", "中药材"]
+        assert list_items(browser, "highlights") == ["", "新建科技小院2个"]
     finally:
         browser.set_window_size(1366, 768)
