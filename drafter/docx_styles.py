@@ -202,7 +202,14 @@ class Resolver:
         return found
 
     def run_format(self, paragraph, run) -> RunFormat:
-        base, character, direct = self._rpr_levels(self.paragraph_style_id(paragraph), run)
+        return self._run_format(self.paragraph_style_id(paragraph), run)
+
+    def style_run_format(self, style_id: str) -> RunFormat:
+        """What a run without formatting of its own shows in a paragraph of this style."""
+        return self._run_format(style_id, None)
+
+    def _run_format(self, style_id: str, run) -> RunFormat:
+        base, character, direct = self._rpr_levels(style_id, run)
         levels = base + character + ([direct] if direct is not None else [])
         return RunFormat(self._font(levels, "eastAsia"), self._font(levels, "ascii"), _size(levels),
                          _toggle(base, character, direct, "b"))

@@ -63,6 +63,25 @@ def pdf_fonts(pdf: Path) -> set[str]:
     return names
 
 
+def char_fonts(pdf: Path, page: int) -> tuple[str, list[str]]:
+    """The text a page shows, in content-stream order and without whitespace (see squash), and
+    the font of each of its characters (base name without the subset prefix): which face
+    LibreOffice really chose."""
+    import pypdf
+
+    text: list[str] = []
+    fonts: list[str] = []
+
+    def visit(piece, _cm, _tm, font, _size):
+        name = str((font or {}).get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
+        piece = squash(piece)
+        text.append(piece)
+        fonts.extend([name] * len(piece))
+
+    pypdf.PdfReader(str(pdf)).pages[page - 1].extract_text(visitor_text=visit)
+    return "".join(text), fonts
+
+
 def layout_lines(pdf: Path, page: int) -> list[str]:
     """Non-blank lines of one page (1-based) as `pdftotext -layout` lays them out."""
     result = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf),

@@ -264,8 +264,14 @@ def test_title_subtitle_and_body_carry_styles_not_direct_formatting(out):
             paragraph.text
         for run in paragraph.runs:
             if "待补充" not in run.text:  # only the East Asian hint, no formatting
+                fonts = {qn("w:hint"): "eastAsia"}
+                if run.text in ("——", "”"):  # at the start, after “3+1”: LibreOffice, which
+                    # ignores the hint, would take them for Latin; the Latin slots name the
+                    # style's Chinese font too
+                    east_asian = rpr_fonts(paragraph.style)["eastAsia"]
+                    fonts = {qn("w:ascii"): east_asian, qn("w:hAnsi"): east_asian, **fonts}
                 assert [(c.tag, dict(c.attrib)) for c in run._r.rPr] == [
-                    (qn("w:rFonts"), {qn("w:hint"): "eastAsia"})], run.text
+                    (qn("w:rFonts"), fonts)], run.text
 
 
 def test_blank_line_after_title_group_and_before_signature(out):
@@ -282,6 +288,30 @@ def test_placeholder_is_highlighted_and_red(out):
     assert run.font.highlight_color == WD_COLOR_INDEX.YELLOW
     assert run.style.name == "待补充"
     assert str(run.style.font.color.rgb) == "FF0000"
+
+
+def test_placeholder_and_table_cells_split_their_shared_punctuation_too(tmp_path, profile):
+    """A placeholder keeps its style and highlight around a piece named for LibreOffice;
+    a table cell's line (text read from Word) is split like a body paragraph."""
+    from drafter.document import Block, Document, Kind, Span
+
+    document = Document((
+        Block(Kind.PARAGRAPH, (Span("【待补充：×】", placeholder=True),)),
+        Block(Kind.TABLE, (), rows=(("“数据”", "2024——"),)),
+    ))
+    path = tmp_path / "表格.docx"
+    with path.open("wb") as stream:
+        write_docx(document, stream, profile)
+    out = docx.Document(str(path))
+    placeholder = out.paragraphs[0].runs
+    assert [r.text for r in placeholder] == ["【待补充：", "×", "】"]
+    assert {r.style.name for r in placeholder} == {"待补充"}
+    assert {r.font.highlight_color for r in placeholder} == {WD_COLOR_INDEX.YELLOW}
+    assert placeholder[1]._r.rPr.rFonts.get(qn("w:ascii")) == "仿宋_GB2312"
+    cells = out.tables[0].rows[0].cells
+    assert [[(r.text, r._r.rPr.rFonts.get(qn("w:hAnsi"))) for r in c.paragraphs[0].runs]
+            for c in cells] == [[("“", "仿宋_GB2312"), ("数据”", None)],
+                                [("2024", None), ("——", "仿宋_GB2312")]]
 
 
 # -------------------------------------------------------------- page numbers

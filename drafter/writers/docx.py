@@ -59,7 +59,8 @@ def write_docx(document: Document, stream: BinaryIO, profile: StyleProfile,
     base = base_package(profile, reference_docx)
     paragraphs, removed = _paragraphs(document, profile, base)
     body = "".join(
-        wordxml.table_xml(item.rows, item.style_id, profile.text_width_twips, base.paragraph_open)
+        wordxml.table_xml(item.rows, item.style_id, profile.text_width_twips, base.paragraph_open,
+                          item.east_asian_font)
         if isinstance(item, _Table) else wordxml.paragraphs_xml([item], base.paragraph_open)
         for item in paragraphs)
     own = [
@@ -94,19 +95,23 @@ def write(document: Document, options) -> tuple[bytes, list[str]]:
 class _Table:
     rows: tuple[tuple[str, ...], ...]
     style_id: str | None
+    east_asian_font: str
 
 
 def _paragraphs(document: Document, profile: StyleProfile, base: Base
                 ) -> tuple[list[wordxml.Paragraph | _Table], int]:
-    """(style id, runs, keep with next) per output paragraph (or a table), and how many
-    illegal characters were dropped.
+    """(style id, runs, keep with next, East Asian font) per output paragraph (or a table),
+    and how many illegal characters were dropped.
 
     Headings get their number (一、 （一） 1. （1）) as the first run; the title group
     and the signature are set off by the profile's blank lines. The closing block
     (the last body paragraph, the blank lines, the signature and the date) is kept
     on one page: a date or signature alone on the last page is the slip to avoid.
+    Each paragraph carries the East Asian font of its style, for the characters
+    LibreOffice would otherwise set in the Latin font (wordxml.libreoffice_latin_spans).
     """
     style_ids = dict(base.style_ids)
+    fonts = dict(base.east_asian_fonts)
 
     def paragraph_style(role: str) -> str | None:
         style_id = style_ids[role]
@@ -119,7 +124,7 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
     closing = len(blocks)
     while closing > 0 and blocks[closing - 1][0].kind in (Kind.SIGNATURE, Kind.DATE):
         closing -= 1
-    blank = (paragraph_style("body"), [], False)
+    blank = (paragraph_style("body"), [], False, "")
     placeholder_id = style_ids["placeholder"]
     highlight = profile.style("placeholder").highlight or None
     paragraphs: list[wordxml.Paragraph | _Table] = []
@@ -134,12 +139,12 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
                     removed += dropped
                     cells.append(text)
                 rows.append(tuple(cells))
-            paragraphs.append(_Table(tuple(rows), style_ids["body"]))
+            paragraphs.append(_Table(tuple(rows), style_ids["body"], fonts.get("body", "")))
             continue
         closing_starts = (block.kind in (Kind.SIGNATURE, Kind.DATE) and index > 0
                           and blocks[index - 1][0].kind not in (Kind.SIGNATURE, Kind.DATE))
         if closing_starts:  # blank lines that belong to the signature stay with it
-            paragraphs += [blank[:2] + (True,)] * profile.blank_lines_before_signature
+            paragraphs += [blank[:2] + (True, "")] * profile.blank_lines_before_signature
         role = (f"heading{min(max(block.level, 1), 4)}" if block.kind is Kind.HEADING
                 else ROLE_OF_KIND[block.kind])
         runs: list[wordxml.Run] = [(number, None, None)] if number else []
@@ -151,7 +156,7 @@ def _paragraphs(document: Document, profile: StyleProfile, base: Base
             elif text:
                 runs.append((text, None, None))
         keep_next = closing < len(blocks) and closing - 1 <= index < len(blocks) - 1
-        paragraphs.append((paragraph_style(role), runs, keep_next))
+        paragraphs.append((paragraph_style(role), runs, keep_next, fonts.get(role, "")))
         if index + 1 == title_end and title_end < len(blocks):
             paragraphs += [blank] * profile.blank_lines_after_title
     return paragraphs or [blank], removed  # Word wants at least one paragraph

@@ -20,7 +20,7 @@ from drafter.styles import StyleProfile
 # Source files whose change makes every cached base stale (the fingerprint also covers
 # the Python version, which marshal's format belongs to).
 BUILDER_SOURCES = ("writers/docx_build.py", "writers/ooxml.py", "writers/wordxml.py",
-                   "writers/docx_base.py", "styles.py")
+                   "writers/docx_base.py", "styles.py", "docx_styles.py")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Base:
     core_part: str  # docProps/core.xml
     paragraph_open: str  # "<w:p>", or one that declares the w prefix
     style_ids: tuple[tuple[str, str], ...]  # role -> w:styleId in the package
+    east_asian_fonts: tuple[tuple[str, str], ...]  # paragraph role -> the East Asian font shown
     default_paragraph_id: str  # paragraphs in the default style need no w:pStyle
     missing: tuple[tuple[str, str], ...]  # role -> note, for styles the reference lacked
     notes: tuple[str, ...]  # notes that hold whatever the document contains

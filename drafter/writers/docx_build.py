@@ -134,10 +134,28 @@ def _split(package, style_ids: dict[str, str], missing: dict[str, str],
         "core_part": core_part,
         "paragraph_open": "<w:p>" if bound else f"<w:p {wordxml.W_DECLARATIONS}>",
         "style_ids": tuple(style_ids.items()),
+        "east_asian_fonts": _east_asian_fonts(package, style_ids),
         "default_paragraph_id": _default_id(package),
         "missing": tuple(missing.items()),
         "notes": tuple(notes),
     }
+
+
+def _east_asian_fonts(package, style_ids: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The East Asian font each paragraph style shows, through w:basedOn, the document
+    defaults and the theme: the writer names it for the Latin slots of the characters
+    LibreOffice would otherwise set in the Latin font (wordxml.libreoffice_latin_spans).
+    A reference docx's own styles count, so the named font is the one the team chose."""
+    from drafter.docx_styles import Resolver
+    from drafter.docx_text import W
+
+    resolver = Resolver(package)
+    fonts = []
+    for role, style_id in style_ids.items():
+        style = resolver.styles.get(style_id)
+        if style is not None and (style.get(W + "type") or "paragraph") == "paragraph":
+            fonts.append((role, resolver.style_run_format(style_id).east_asian.name))
+    return tuple(fonts)
 
 
 def _core_part_name(root_rels: bytes) -> str:

@@ -11,6 +11,7 @@ Everything that is the same for every document lives in the cached base
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import time
@@ -25,12 +26,37 @@ W_DECLARATIONS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RUN_BREAKS = re.compile(r"(\t|\r\n|\r|\n)")
 
-# One paragraph: (style id or None, runs, keep with the next paragraph on its page).
-Paragraph = tuple[str | None, Sequence["Run"], bool]
-# w:hint="eastAsia" on every run: characters shared by Chinese and Latin text (“ ” ‘ ’ — …)
-# take the East Asian font. On styles alone LibreOffice ignores it, and an opening “ or
-# the —— of a subtitle came out in the Latin font, half as wide.
+# One paragraph: (style id or None, runs, keep with the next paragraph on its page, the
+# East Asian font its style shows, or "" if unknown: see libreoffice_latin_spans).
+Paragraph = tuple[str | None, Sequence["Run"], bool, str]
+# w:hint="eastAsia" on every run: Word and WPS draw the characters Chinese shares with
+# Latin text (“ ” ‘ ’ — … ·) in the East Asian font.
 RUN_FONT_HINT = '<w:rFonts w:hint="eastAsia"/>'
+# Shared characters that Word, told w:hint="eastAsia", draws in the East Asian font
+# ([MS-OI29500] 2.1.88, rFonts): general punctuation (dashes, quotes, ……, ※), currency,
+# letterlike symbols (℃ №), number forms (Ⅲ), arrows, mathematical operators, enclosed
+# numbers (①), box drawing, shapes (■ ○ ★) and dingbats. Superscript digits are left out,
+# like Latin letters and digits: those keep the Latin font everywhere.
+_SHARED_WEAK = "\u2010-\u2027\u2030-\u205e\u20a0-\u20cf\u2100-\u27bf"
+# Latin-1 symbols in that list (¤ § ° ± · × ÷ …), which LibreOffice counts as Latin script.
+_SHARED_LATIN = "\u00a1\u00a4\u00a7\u00a8\u00af\u00b0\u00b1\u00b4\u00b6\u00b7\u00b8\u00bf\u00d7\u00f7"
+# Characters LibreOffice counts as Asian script: CJK radicals to Hangul syllables (with the
+# ideographic space and 、。《》), compatibility ideographs and forms, full-width forms, the
+# supplementary ideograph planes.
+_LO_ASIAN = "\u2e80-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+_SHARED = re.compile(f"[{_SHARED_WEAK}{_SHARED_LATIN}]+")
+_LATIN1_SYMBOL = re.compile(f"[{_SHARED_LATIN}]")
+_ASIAN = re.compile(f"[{_LO_ASIAN}]")
+# Characters LibreOffice gives no script of their own (i18npool's BreakIterator: spaces, the
+# tone marks ˇ ˊ ˋ ˙, combining marks, U+2000–2BFF, variation selectors, emoji); they
+# take the script of the strong character before them.
+_LO_WEAK = re.compile("[\x01\x02 \u00a0\u02c7\u02ca\u02cb\u02d9\u0300-\u036f\u2000-\u2bff"
+                      "\ufe00-\ufe1f\U0001f000-\U0001faff]")
+# Characters LibreOffice's BreakIterator counts as Latin script: everything up to Armenian
+# but the weak ones above, Georgian, Cherokee to Runic, Latin Extended Additional and
+# Greek Extended, Latin Extended-C and Coptic, Latin Extended-D, the Latin ligatures.
+_LO_LATIN = re.compile("[\x00-\u058f\u10a0-\u10ff\u13a0-\u16ff\u1e00-\u1fff\u2c60-\u2ce3"
+                       "\ua720-\ua7ff\ufb00-\ufb06]")
 # One run: (text, character style id or None, highlight colour or None).
 # Longer text is written as several runs: XML readers refuse a text node over 10 MB
 # (libxml2's limit, which python-docx and so `drafter check` keep), and Word's own
@@ -69,6 +95,79 @@ def _pieces(text: str, limit: int = MAX_RUN_CHARS) -> list[str]:
     return pieces
 
 
+def libreoffice_latin_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the characters of a paragraph that Word draws in the East Asian font,
+    as the run's w:hint says, but LibreOffice would draw in the Latin font.
+
+    LibreOffice (7.4, the version tested) ignores w:hint. It gives a character without
+    a script of its own (“ ” — …) the script of the strong character before it, and at
+    the start of a paragraph the script of its own user-interface language: Latin on
+    an English or unset locale. So an opening “, the —— of a subtitle, the “ after
+    “1.” or after a Latin word, and the Latin-1 symbols · × ° (always Latin to it)
+    came out in the Latin font, half a character wide. The writer puts exactly these
+    characters in runs that name the East Asian font for the Latin slots too.
+    """
+    spans = []
+    latin1 = [match.start() for match in _LATIN1_SYMBOL.finditer(text)]
+    for match in _SHARED.finditer(text):
+        start, end = match.span()
+        before = start - 1
+        if before < 0 or not _ASIAN.match(text, before):  # rare: look closer
+            while before >= 0 and _LO_WEAK.match(text, before):
+                before -= 1
+            if before < 0 or _LO_LATIN.match(text, before):
+                spans.append((start, end))
+                continue
+        index = bisect.bisect_left(latin1, start)
+        if index < len(latin1) and latin1[index] < end:  # Latin from a Latin-1 symbol on
+            spans.append((latin1[index], end))
+    return spans
+
+
+def _run_properties(run_style: str | None, highlight: str | None, latin_font: str = "") -> str:
+    """A run's w:rPr: character style, fonts, highlight (in the schema's order).
+
+    `latin_font` names the East Asian font for the Latin slots as well (ascii and
+    hAnsi): such a run holds only characters Word draws in the East Asian font anyway
+    (libreoffice_latin_spans), so Word shows the same, and it leaves w:eastAsia to the
+    style, so restyling the style in Word still restyles these characters.
+    """
+    properties = "<w:rPr>"
+    if run_style:
+        properties += f"<w:rStyle w:val={quoteattr(run_style)}/>"
+    if latin_font:
+        font = quoteattr(latin_font)
+        properties += f'<w:rFonts w:ascii={font} w:hAnsi={font} w:hint="eastAsia"/>'
+    else:
+        properties += RUN_FONT_HINT
+    if highlight:
+        properties += f"<w:highlight w:val={quoteattr(highlight)}/>"
+    return properties + "</w:rPr>"
+
+
+def _runs_xml(runs: Sequence[Run], east_asian_font: str = "") -> str:
+    """The runs of one paragraph. With the East Asian font its style shows, the characters
+    LibreOffice would set in the Latin font get runs of their own that name that font
+    for the Latin slots as well (see libreoffice_latin_spans)."""
+    spans = libreoffice_latin_spans("".join(run[0] for run in runs)) if east_asian_font else []
+    parts = []
+    offset = 0
+    for text, run_style, highlight in runs:
+        end = offset + len(text)
+        cuts = [(max(start, offset) - offset, min(stop, end) - offset)
+                for start, stop in spans if start < end and stop > offset]
+        position = 0
+        for start, stop in cuts + [(len(text), len(text))]:
+            for piece, font in ((text[position:start], ""), (text[start:stop], east_asian_font)):
+                if piece:
+                    properties = _run_properties(run_style, highlight, font)
+                    parts += [f"<w:r>{properties}{_run_content(part)}</w:r>"
+                              for part in _pieces(piece)]
+            position = stop
+        offset = end
+    return "".join(parts)
+
+
 def _run_content(text: str) -> str:
     if "\t" not in text and "\n" not in text and "\r" not in text:
         return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
@@ -94,7 +193,7 @@ def paragraphs_xml(paragraphs: Iterable[Paragraph], paragraph_open: str = "<w:p>
     prefix when the package's main part binds it to something else.
     """
     parts = []
-    for style_id, runs, keep_next in paragraphs:
+    for style_id, runs, keep_next, east_asian_font in paragraphs:
         parts.append(paragraph_open)
         if style_id or keep_next:
             parts.append("<w:pPr>")
@@ -103,22 +202,13 @@ def paragraphs_xml(paragraphs: Iterable[Paragraph], paragraph_open: str = "<w:p>
             if keep_next:
                 parts.append("<w:keepNext/>")
             parts.append("</w:pPr>")
-        for text, run_style, highlight in runs:
-            properties = "<w:rPr>"
-            if run_style:
-                properties += f"<w:rStyle w:val={quoteattr(run_style)}/>"
-            properties += RUN_FONT_HINT
-            if highlight:
-                properties += f"<w:highlight w:val={quoteattr(highlight)}/>"
-            properties += "</w:rPr>"
-            for piece in _pieces(text):
-                parts.append(f"<w:r>{properties}{_run_content(piece)}</w:r>")
+        parts.append(_runs_xml(runs, east_asian_font))
         parts.append("</w:p>")
     return "".join(parts)
 
 
 def table_xml(rows: Sequence[Sequence[str]], style_id: str | None, width_twips: int,
-              paragraph_open: str = "<w:p>") -> str:
+              paragraph_open: str = "<w:p>", east_asian_font: str = "") -> str:
     """A simple table (a grid of text cells, thin borders, equal columns) for text read from Word.
 
     Cell paragraphs take the body style without its first-line indent, left aligned:
@@ -140,8 +230,7 @@ def table_xml(rows: Sequence[Sequence[str]], style_id: str | None, width_twips: 
             parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr>')
             for line in cell.split("\n"):
                 parts.append(f"<w:p>{cell_ppr}")
-                for piece in _pieces(line) if line else ():
-                    parts.append(f"<w:r><w:rPr>{RUN_FONT_HINT}</w:rPr>{_run_content(piece)}</w:r>")
+                parts.append(_runs_xml([(line, None, None)], east_asian_font))
                 parts.append("</w:p>")
             parts.append("</w:tc>")
         parts.append("</w:tr>")
