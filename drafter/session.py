@@ -26,7 +26,7 @@ from drafter.templates import Template
 # Rough seconds a secretary spends on one question of each type, for "about N minutes left".
 SECONDS_PER_TYPE = {
     "text": 25, "textarea": 120, "int": 15, "year": 5, "date": 10, "bool": 5,
-    "choice": 10, "multichoice": 25, "list": 45,
+    "choice": 10, "multichoice": 25, "checklist": 45, "list": 45,
 }
 UNCHANGED_TYPES = ("int", "text", "textarea", "list")  # answers that carry last year's figures
 SAMPLE_MARK = "【样稿】"
