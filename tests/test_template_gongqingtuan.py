@@ -178,7 +178,7 @@ def test_wordings_follow_the_document_date(dated):
     before, early, late = (text_of(dated[day]) for day in sorted(dated))
     assert "党的二十大和二十届二中、三中全会精神" in early and "历次全会" not in early
     assert "党的二十大和二十届历次全会精神" in late and "二中、三中全会" not in late
-    assert "深入学习贯彻党的二十大精神" in before
+    assert "全面贯彻党的二十大精神" in before
     assert "“十四五”" in early and "“十五五”" not in early
     assert "“十五五”" in late and "“十四五”" not in late
     assert "2024年9月1日" in early and "2026年9月1日" in late  # the signature follows
