@@ -203,7 +203,7 @@ def test_the_two_counties_tick_different_measures_and_wordings(drafts):
 def test_the_spoken_form_speaks(drafts):
     spoken = drafts[("鹿溪", "spoken")]
     text = text_of(spoken)
-    assert "下面，我从六个方面作简要交流" in text and text.rstrip().endswith("谢谢大家！")
+    assert "践行“六个坚持”的做法和体会作简要交流" in text and text.rstrip().endswith("谢谢大家！")
     assert not [b for b in spoken.blocks if b.kind in (Kind.SIGNATURE, Kind.DATE)]
     for heading, paragraphs in sections(spoken).items():
         numbered = [p for p in paragraphs if re.match("(一|二|三)是", p)]

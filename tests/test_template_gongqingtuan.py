@@ -255,7 +255,7 @@ def test_the_opening_names_the_countys_headline_results(drafts):
 def test_the_spoken_form_speaks(drafts):
     spoken = drafts[("鹤岭", "spoken")]
     text = text_of(spoken)
-    assert "下面，我从六个方面作简要交流" in text and text.rstrip().endswith("谢谢大家！")
+    assert "分六个方面向大家作个汇报" in text and text.rstrip().endswith("谢谢大家！")
     assert not [b for b in spoken.blocks if b.kind in (Kind.SIGNATURE, Kind.DATE)]
     for heading, paragraphs in sections(spoken).items():
         numbered = [p[:2] for p in paragraphs if re.match("(一|二|三)是", p)]
