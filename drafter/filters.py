@@ -13,7 +13,7 @@ import datetime as dt
 
 import jinja2
 
-from drafter.document import cn_number
+from drafter.numbering import cn_number
 
 # Internal markers are Unicode noncharacters, never text: private-use characters such as
 # U+E000 are real characters in Chinese offices (造字, GB18030 user-defined area).

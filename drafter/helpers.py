@@ -181,7 +181,7 @@ def globals_for(template) -> dict:
 
     @jinja2.pass_context
     def nth(context, measure: str) -> str:
-        from drafter.document import cn_number
+        from drafter.numbering import cn_number
 
         owner = checklist(measure)
         if len(kept_for(context, owner)) == 1:

@@ -24,16 +24,8 @@ from pathlib import Path
 from drafter.document import Document, parse_outline
 from drafter.errors import UserError
 from drafter.inputs import read_bytes
+from drafter.numbering import heading_level
 
-_CN = "一二三四五六七八九十"
-# Heading numbers as typed, by level. Level 3 must not take "1.5万" or "2024.": one or two
-# digits, then a dot or 、 not followed by another digit.
-_NUMBERED = (
-    (1, re.compile(rf"^[{_CN}]{{1,3}}\s*[、．.]\s*")),
-    (2, re.compile(rf"^[（(]\s*[{_CN}]{{1,3}}\s*[）)]\s*[、，,]?\s*")),
-    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)\s*")),
-    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*[、，,]?\s*")),
-)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RIGHT_ALIGNED = re.compile(r'^<p\s+align="?right"?\s*>(.*)</p>$', re.IGNORECASE)
 DATE_LINE = re.compile(
@@ -54,15 +46,6 @@ ORGANISATION_ENDINGS = ("协会", "委员会", "科协", "总工会", "工会", 
 MAX_HEADING = 60  # characters a heading line may have after its number
 MAX_TITLE = 60
 MAX_SIGNATURE = 30
-
-
-def heading_level(line: str) -> tuple[int, str]:
-    """(level, text without the typed number) for a numbered line, else (0, line)."""
-    for level, pattern in _NUMBERED:
-        match = pattern.match(line)
-        if match and match.end() < len(line):
-            return level, line[match.end():].strip()
-    return 0, line
 
 
 def ends_sentence(line: str) -> bool:
