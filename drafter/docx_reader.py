@@ -19,13 +19,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.dates import date_line
 from drafter.document import Block, Document, Kind, split_spans
 from drafter.docx_text import W, child_text, runs
 from drafter.errors import UserError
 from drafter.numbering import cn_number, heading_level, read_number
 from drafter.plaintext import (
     CLOSING_WORDS,
-    DATE_LINE,
     MAX_TITLE,
     ORGANISATION_ENDINGS,
     ends_sentence,
@@ -171,7 +171,7 @@ class _Reader:
             stripped = text.strip(_SPACES)
             joins = (lines and stripped and lines[-1].strip(_SPACES)
                      and not ends_sentence(lines[-1].strip(_SPACES))
-                     and not DATE_LINE.match(stripped))
+                     and not date_line(stripped))
             if joins:
                 lines[-1] = lines[-1].rstrip(_SPACES)
                 bolds[-1] = bolds[-1][:len(lines[-1])]
@@ -293,7 +293,7 @@ def _closing_lines(paras: list[Para], start: int, kinds: dict) -> int:
     if end - start < 2:
         return end
     last = paras[-1]
-    dated = last.style_role == "date" or bool(DATE_LINE.match(last.text))
+    dated = last.style_role == "date" or bool(date_line(last.text))
     if dated:
         kinds[id(last)] = [(Kind.DATE, 0, last.text)]
         end -= 1

@@ -21,6 +21,7 @@ import codecs
 import re
 from pathlib import Path
 
+from drafter.dates import date_line
 from drafter.document import Document, parse_outline
 from drafter.errors import UserError
 from drafter.inputs import read_bytes
@@ -28,10 +29,6 @@ from drafter.numbering import heading_level
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RIGHT_ALIGNED = re.compile(r'^<p\s+align="?right"?\s*>(.*)</p>$', re.IGNORECASE)
-DATE_LINE = re.compile(
-    r"^[（(]?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)[）)]?$"
-)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _LIST_MARK = re.compile(r"^(?:[-*+]|>)\s+")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
@@ -156,7 +153,7 @@ def to_markup(text: str, markdown: bool = False) -> str:
             right = _RIGHT_ALIGNED.match(line)
             if right:
                 body = _clean_markdown(right.group(1)).strip()
-                directive = "@日期" if DATE_LINE.match(body) else "@署名"
+                directive = "@日期" if date_line(body) else "@署名"
                 emit(f"{directive} {body}", "directive")
                 prev_raw = raw
                 seen_content = True
@@ -205,7 +202,7 @@ def to_markup(text: str, markdown: bool = False) -> str:
             seen_content = True
             continue
         starts = (not prev_raw or indented or ends_sentence(prev_raw.strip())
-                  or (kinds and kinds[-1] not in ("para-start", "para")) or bool(DATE_LINE.match(line)))
+                  or (kinds and kinds[-1] not in ("para-start", "para")) or bool(date_line(line)))
         emit(_escape(line, mark), "para-start" if starts else "para")
         prev_raw = raw
         seen_content = True
@@ -223,7 +220,7 @@ def _mark_signature(out: list[str], kinds: list[str], indents: list[int], mark: 
     if len(filled) < 2 or kinds[filled[-1]] != "para-start":
         return
     last = filled[-1]
-    if DATE_LINE.match(out[last].lstrip(mark)):
+    if date_line(out[last].lstrip(mark)):
         out[last] = f"@日期 {out[last]}"
         kinds[last] = "directive"
         candidate = filled[-2]

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from drafter.dates import date_text, parse_date
 from drafter.errors import Problem
 from drafter.schema import did_you_mean
 
@@ -53,7 +54,6 @@ CHILD_ONLY_KEYS = {"remove", "after"}
 CHOICE_KEYS = {"value", "label", "help"}
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-DATE_RE = re.compile(r"^\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*$")
 TRUE_WORDS = {"是", "对", "有", "y", "yes", "true", "1"}
 FALSE_WORDS = {"否", "不", "无", "没有", "n", "no", "false", "0"}
 MAX_TEXT = 200_000
@@ -207,7 +207,7 @@ def _text(q: Question, raw: object) -> str:
     if isinstance(raw, bool) or isinstance(raw, (list, dict)):
         raise _Refused("应为一段文字。")
     if isinstance(raw, (dt.date, dt.datetime)):
-        return f"{raw.year}年{raw.month}月{raw.day}日"
+        return date_text(raw)
     text = str(raw)
     if len(text) > MAX_TEXT:
         raise _Refused(f"内容过长（{len(text)} 字），最多 {MAX_TEXT} 字。")
@@ -372,12 +372,9 @@ def _date(q: Question, raw: object) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    match = DATE_RE.match(str(raw))
-    if match:
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
+    day = parse_date(str(raw))
+    if day is not None:
+        return day
     raise _Refused(f"应为日期，例如 2024-05-08 或 2024年5月8日；“{_short(raw)}”无法识别。")
 
 
