@@ -17,14 +17,13 @@ its paragraphs, and wrapped text is re-flowed.
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
 from drafter.dates import date_line
 from drafter.document import Document, parse_outline
 from drafter.errors import UserError
-from drafter.inputs import read_bytes
+from drafter.inputs import decode_text, read_bytes
 from drafter.numbering import heading_level
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -260,30 +259,10 @@ def _strip_escapes(document: Document, mark: str) -> Document:
     return Document(blocks, author=document.author)
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Text and the encoding it was read in: UTF-8 (with or without BOM), UTF-16 with BOM,
-    else GB18030, which is what Notepad on a Chinese Windows saves as “ANSI”."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError as exc:
-        first_error = exc
-    try:
-        return data.decode("gb18030"), "GB18030"
-    except UnicodeDecodeError:
-        line = data[: first_error.start].count(b"\n") + 1
-        raise UserError(
-            f"{name} 既不是 UTF-8 也不是 GBK 编码（第 {line} 行附近）。"
-            "请在编辑器中另存为 UTF-8 后再试。"
-        ) from None
-
-
 def read_source(path: Path | str) -> tuple[Document, list[str]]:
     """Read a .txt or .md file (or '-' for standard input) into a Document, with notes."""
     import sys
 
-    notes: list[str] = []
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         name, markdown = "标准输入", False
@@ -294,10 +273,8 @@ def read_source(path: Path | str) -> tuple[Document, list[str]]:
             raise UserError(f"无法识别 {path} 的格式。drafter format 接受 .docx、.txt 或 .md 文件。")
         data = read_bytes(path, "原稿文件")
         name, markdown = str(path), suffix in (".md", ".markdown")
-    text, encoding = decode_text(data, name)
-    if encoding == "GB18030":
-        notes.append(f"{name} 不是 UTF-8 编码，已按 GBK（GB18030）读取。")
-    document = parse_plaintext(text, markdown=markdown)
+    decoded = decode_text(data, name)
+    document = parse_plaintext(decoded.text, markdown=markdown)
     if not document.blocks:
         raise UserError(f"{name} 中没有文字，未生成文稿。")
-    return document, notes
+    return document, decoded.notes(name)
