@@ -244,3 +244,12 @@ def test_the_answers_file_top_level():
         "  - a.yaml:2：未知的设置“extra”。顶层只能有 template、template_version、answers。"]
     # at the line the list starts, not always line 1
     assert answers_problems("# 去年的答案\n\n- a\n") == ["  - a.yaml:3：答案文件应由“字段: 内容”组成。"]
+
+
+def test_an_empty_value_is_unset_in_every_file(tmp_path):
+    """`key:` with nothing after it means “not set” in template.yaml as it does in
+    questions and style profiles (template.yaml used to call it “应为文字”)."""
+    assert meta_problems(tmp_path, "id: tpl\ntitle: 标题\ndescription:\nextends:\nversion:\n") == []
+    question, problems = parse_question({"name": "x", "label": None, "required": None},
+                                        "q.yaml", 1, False)
+    assert problems == [] and (question.label, question.required) == ("", False)
