@@ -50,7 +50,7 @@ def test_checklist_shows_descriptions_and_asks_only_ticked_facts(tmp_path):
         terminal.expect("建设科技工作者之家")
         terminal.send(SPACE + ENTER)  # tick only the second measure
         terminal.answer("之家个数", "9", ENTER)
-        terminal.expect("请检查全部答案")
+        terminal.expect("请检查全部")
         assert "走访人次" not in terminal.screen  # the unticked measure's fact is never asked
         terminal.send(ENTER)
         assert terminal.finish() == 0

@@ -3,51 +3,20 @@ only ticked measures, wordings current on the document's date, the right length 
 genre, no proofreading findings, and two counties that do not read alike (issue 17)."""
 
 import datetime as dt
-import importlib.util
 import re
 
 import pytest
 from conftest import REPO
+from drafts import overlap_rows, render, sections, text_of, values_of
 
-from drafter.answers import read_answers
 from drafter.check import check_document
 from drafter.document import Kind
-from drafter.pipeline import draft_from_values
 from drafter.templates import load_template
 
 EXAMPLES = {"安澜": REPO / "examples" / "kexie.yaml", "青岚": REPO / "examples" / "kexie-qinglan.yaml"}
 GENRES = ("written", "spoken")
 CHECKLISTS = [f"s{n}_done" for n in range(1, 7)]
 CORRUPTED = ("效劳", "根底", "广阔群众", "假设干", "〝", "〞", "局部地区", "治理制度")
-
-
-def values_of(path) -> dict:
-    return dict(read_answers(path).values)
-
-
-def render(template, values: dict):
-    from drafter.answers import AnswersFile
-    from drafter.pipeline import check_answers
-
-    clean, _ = check_answers(template, AnswersFile("test.yaml", values=values))
-    return draft_from_values(template, clean).document
-
-
-def sections(document) -> dict[str, list[str]]:
-    """Level-1 heading text → the texts of the paragraphs under it (closing excluded)."""
-    result: dict[str, list[str]] = {}
-    current = None
-    for block in document.blocks:
-        if block.kind is Kind.HEADING and block.level == 1:
-            current = block.text
-            result[current] = []
-        elif current and block.kind is Kind.PARAGRAPH and not block.closing:
-            result[current].append(block.text)
-    return result
-
-
-def text_of(document) -> str:
-    return "\n".join(block.text for block in document.blocks)
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +145,7 @@ def test_examples_have_no_proofreading_findings(drafts, key):
 
 
 def test_two_counties_share_at_most_forty_percent():
-    spec = importlib.util.spec_from_file_location("overlap", REPO / "benchmarks" / "overlap.py")
-    overlap = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(overlap)
-    rows = [row for row in overlap.figures() if row[0] == "kexie"]
+    rows = overlap_rows("kexie")
     assert {row[1] for row in rows} == {"written", "spoken"}
     for row in rows:
         assert max(row[4], row[5]) <= 0.40, row
