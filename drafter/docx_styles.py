@@ -207,6 +207,11 @@ class Resolver:
         return RunFormat(self._font(levels, "eastAsia"), self._font(levels, "ascii"), _size(levels),
                          _toggle(base, character, direct, "b"))
 
+    def normal_size(self) -> float:
+        """The default paragraph style's font size: Word's unit for the character grid."""
+        base, _, _ = self._rpr_levels(self.default_style["paragraph"], None)
+        return _size(base)
+
     def text_runs(self, paragraph) -> list[tuple[object, RunFormat]]:
         """(run, format) for every visible run of the paragraph that holds some text."""
         from drafter.docx_text import run_text

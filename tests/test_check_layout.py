@@ -81,6 +81,18 @@ def test_the_check_is_not_vacuous_on_a_rendered_example(tmp_path):
                                             "一级标题 加粗"}
 
 
+def test_the_character_grid_follows_the_normal_style_size(tmp_path):
+    """Word's grid pitch is 正文's size plus w:charSpace: 小四 in a 三号 grid gives 37 a line."""
+    from docx.shared import Pt
+
+    document = docx.Document(str(rendered("kexie", tmp_path)))
+    document.styles["Normal"].font.size = Pt(12)
+    deviations = compare(reopen(document), PROFILE)
+    assert ("每行字数（文档网格）", "28 字", "37 字", SHOULD) in found(deviations)
+    assert {d.what for d in deviations} == {"每行字数（文档网格）", "正文 字号", "署名 字号",
+                                            "日期 字号"}
+
+
 # ---------------------------------------------------------------- other people's documents
 
 

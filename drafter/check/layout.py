@@ -67,7 +67,7 @@ def compare(package, profile: StyleProfile) -> list[Deviation]:
     from drafter.docx_styles import Resolver
 
     resolver = Resolver(package)
-    out = _page(package, profile)
+    out = _page(package, profile, resolver.normal_size())
     numbers = _paragraph_numbers(package)
     for element, role, heading_chars in read_package(package).roles:
         if _in_table(element) or element not in numbers:
@@ -92,7 +92,7 @@ def _twips(element, attr: str) -> float | None:
         return None
 
 
-def _page(package, profile: StyleProfile) -> list[Deviation]:
+def _page(package, profile: StyleProfile, normal_size: float) -> list[Deviation]:
     body = package.element.body
     sections = [p.find(f"{W}pPr/{W}sectPr") for p in body.iterchildren(W + "p")]
     sections = [s for s in sections if s is not None] + [body.find(W + "sectPr")]
@@ -117,12 +117,15 @@ def _page(package, profile: StyleProfile) -> list[Deviation]:
             if value is None or abs(_mm(value) - expected) > MM_TOLERANCE:
                 actual = f"{_mm(value):.1f} 毫米" if value is not None else "未设置"
                 out.append(Deviation(f"{where}{label}", f"{expected:g} 毫米", actual, MUST))
-        out += _grid(section, where, profile, width, height, margins)
+        out += _grid(section, where, profile, normal_size, (width, height, margins))
     return out
 
 
-def _grid(section, where: str, profile: StyleProfile, width, height, margins) -> list[Deviation]:
-    """Lines per page and characters per line of the document grid (文档网格)."""
+def _grid(section, where: str, profile: StyleProfile, normal_size: float,
+          page: tuple) -> list[Deviation]:
+    """Lines per page and characters per line of the document grid (文档网格); Word's
+    character pitch is the Normal style's size plus w:charSpace."""
+    width, height, margins = page
     grid = section.find(W + "docGrid") if section is not None else None
     kind = grid.get(W + "type") if grid is not None else None
     out = []
@@ -137,7 +140,7 @@ def _grid(section, where: str, profile: StyleProfile, width, height, margins) ->
                 extra = int(grid.get(W + "charSpace") or 0) / 4096
             except ValueError:
                 extra = 0
-            char_pitch = (profile.body_size + extra) * 20
+            char_pitch = (normal_size + extra) * 20
             chars = math.floor(text_width / char_pitch) if char_pitch > 0 else None
     if lines != profile.lines_per_page:
         out.append(Deviation(f"{where}每页行数（文档网格）", f"{profile.lines_per_page} 行",
