@@ -23,7 +23,7 @@ import yaml
 from drafter.errors import AnswersError, Problem
 from drafter.expressions import default_for, is_asked
 from drafter.inputs import read_text
-from drafter.schema import did_you_mean
+from drafter.schema import Fields, did_you_mean, locate_in
 from drafter.templates import Template
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_text
 
@@ -95,23 +95,22 @@ def _parse_answers(text: str, path: str) -> AnswersFile:
     data = loaded.data
     if data is None:
         return AnswersFile(path, loaded=loaded)
+    fields = Fields(locate_in(loaded.lines, path), lambda where: "")
     if not isinstance(data, dict):
-        raise AnswersError([Problem("答案文件应由“字段: 内容”组成。", file=path, line=1)])
-    if "answers" in data:
-        values = data.get("answers") or {}
-        if not isinstance(values, dict):
-            raise AnswersError([Problem("answers 下面应逐行写“字段: 内容”。", file=path,
-                                        line=loaded.line("answers"))])
-        extra = [k for k in data if k not in TOP_KEYS]
-        if extra:
-            raise AnswersError([Problem(f"未知的设置“{k}”。顶层只能有 template、template_version、answers。"
-                                        f"{did_you_mean(k, TOP_KEYS)}".rstrip(), file=path,
-                                        line=loaded.line(k)) for k in extra])
-        template_id = data.get("template") or ""
-        version = data.get("template_version")
-        return AnswersFile(path, str(template_id), "" if version is None else str(version),
-                           dict(values), loaded)
-    return AnswersFile(path, values=dict(data), loaded=loaded)
+        fields.problem((), "答案文件应由“字段: 内容”组成。")
+        raise AnswersError(fields.problems)
+    if "answers" not in data:
+        return AnswersFile(path, values=dict(data), loaded=loaded)
+    values = data["answers"] or {}
+    if not isinstance(values, dict):
+        fields.problem(("answers",), "answers 下面应逐行写“字段: 内容”。")
+    fields.mapping((), data, TOP_KEYS, "未知的设置“{key}”。顶层只能有 template、template_version、answers。")
+    if fields.problems:
+        raise AnswersError(fields.problems)
+    template_id = data.get("template") or ""
+    version = data.get("template_version")
+    return AnswersFile(path, str(template_id), "" if version is None else str(version),
+                       dict(values), loaded)
 
 
 def read_answers(path: Path | str) -> AnswersFile:

@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from drafter.numbering import heading_number
+
 _WHITESPACE_RE = re.compile(r"\s+")
 PLACEHOLDER_RE = re.compile(r"【待补充：[^【】]*】")
-
-CN_DIGITS = "零一二三四五六七八九"
 
 
 class Kind(StrEnum):
@@ -133,28 +133,6 @@ class Document:
 def count_chars(text: str) -> int:
     """Characters as a word processor counts them: everything but whitespace."""
     return len(text) - sum(len(gap) for gap in _WHITESPACE_RE.findall(text))
-
-
-def cn_number(n: int) -> str:
-    """1..99 as Chinese numerals (一, 十, 十一, 二十三); larger numbers stay Arabic."""
-    if n < 0 or n > 99:
-        return str(n)
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CN_DIGITS[tens]
-    return head + "十" + (CN_DIGITS[ones] if ones else "")
-
-
-def heading_number(level: int, position: int) -> str:
-    """The GB/T 9704 structural number for the nth heading at a level."""
-    if level == 1:
-        return f"{cn_number(position)}、"
-    if level == 2:
-        return f"（{cn_number(position)}）"
-    if level == 3:
-        return f"{position}."
-    return f"（{position}）"
 
 
 def heading_numbers(blocks: tuple[Block, ...] | list[Block]) -> list[str]:

@@ -5,8 +5,8 @@ or made with Word's heading styles and automatic numbering, the title centred,
 the signature pushed right. This reads what Word shows (the text of
 drafter.docx_text, the formatting of drafter.docx_styles) and recognises the
 parts of a 公文 the same way `format` does for plain text (the grammar lives in
-drafter.plaintext): title, subtitle, heading levels, body, closing, signature
-and date. Typed and automatic heading numbers are dropped, because the writer
+drafter.plaintext, drafter.numbering and drafter.dates): title, subtitle, heading
+levels, body, closing, signature and date. Typed and automatic heading numbers are dropped, because the writer
 numbers headings again; nothing else of the text is dropped or reordered.
 Simple tables stay tables; what the Document cannot hold (footnotes, pictures,
 text boxes, comments) is named in a note rather than silently lost.
@@ -19,16 +19,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.document import Block, Document, Kind, cn_number, split_spans
+from drafter.dates import date_line
+from drafter.document import Block, Document, Kind, split_spans
 from drafter.docx_text import W, child_text, runs
 from drafter.errors import UserError
+from drafter.numbering import cn_number, heading_level, read_number
 from drafter.plaintext import (
     CLOSING_WORDS,
-    DATE_LINE,
     MAX_TITLE,
     ORGANISATION_ENDINGS,
     ends_sentence,
-    heading_level,
     is_signature,
     is_title,
     split_heading,
@@ -171,7 +171,7 @@ class _Reader:
             stripped = text.strip(_SPACES)
             joins = (lines and stripped and lines[-1].strip(_SPACES)
                      and not ends_sentence(lines[-1].strip(_SPACES))
-                     and not DATE_LINE.match(stripped))
+                     and not date_line(stripped))
             if joins:
                 lines[-1] = lines[-1].rstrip(_SPACES)
                 bolds[-1] = bolds[-1][:len(lines[-1])]
@@ -293,7 +293,7 @@ def _closing_lines(paras: list[Para], start: int, kinds: dict) -> int:
     if end - start < 2:
         return end
     last = paras[-1]
-    dated = last.style_role == "date" or bool(DATE_LINE.match(last.text))
+    dated = last.style_role == "date" or bool(date_line(last.text))
     if dated:
         kinds[id(last)] = [(Kind.DATE, 0, last.text)]
         end -= 1
@@ -320,7 +320,8 @@ def _heading(para: Para) -> list[tuple[Kind, int, str]] | None:
     typed, body = heading_level(para.text)
     if para.style_level:
         return [(Kind.HEADING, para.style_level, body if typed else para.text)]
-    level = heading_level(para.number + "题")[0] if para.number else 0
+    shown = read_number(para.number) if para.number else None
+    level = shown.level if shown else 0
     if level:
         typed, body = 0, para.text
     else:

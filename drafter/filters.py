@@ -13,7 +13,8 @@ import datetime as dt
 
 import jinja2
 
-from drafter.document import cn_number
+from drafter.dates import date_text
+from drafter.numbering import cn_number
 
 # Internal markers are Unicode noncharacters, never text: private-use characters such as
 # U+E000 are real characters in Chinese offices (造字, GB18030 user-defined area).
@@ -73,10 +74,8 @@ def format_date(value: object) -> object:
     """2024年5月8日: the date form 公文 uses, no leading zeros."""
     if is_empty(value) or isinstance(value, Placeholder):
         return value
-    if isinstance(value, dt.datetime):
-        value = value.date()
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return date_text(value)
     return value
 
 

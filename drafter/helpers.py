@@ -38,6 +38,7 @@ import jinja2
 from jinja2 import nodes
 
 from drafter.checklists import kept, measure_owners
+from drafter.dates import date_text
 from drafter.filters import Missing, is_empty
 from drafter.questions import Question
 from drafter.schema import did_you_mean
@@ -84,7 +85,7 @@ def answer_warnings(values: dict) -> list[str]:
     """Answers that contradict each other without being wrong on their own."""
     date, year = values.get("date"), values.get("year")
     if isinstance(date, dt.date) and isinstance(year, int) and date.year != year:
-        return [f"落款日期 {date.year}年{date.month}月{date.day}日 不在材料年份 {year} 年内。"
+        return [f"落款日期 {date_text(date)} 不在材料年份 {year} 年内。"
                 "时效提法按落款日期选取；请核对 date 和 year 两项答案。"]
     return []
 
@@ -181,7 +182,7 @@ def globals_for(template) -> dict:
 
     @jinja2.pass_context
     def nth(context, measure: str) -> str:
-        from drafter.document import cn_number
+        from drafter.numbering import cn_number
 
         owner = checklist(measure)
         if len(kept_for(context, owner)) == 1:

@@ -2,11 +2,15 @@
 
 Template and answers files are other people's files: their size is checked before
 they are read, so a 1 GB file (or /dev/zero) is refused instead of filling memory.
+YAML files must be UTF-8; the texts people give `format` and `check` are decoded
+the way Chinese offices save them (decode_text).
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from drafter.errors import UserError
@@ -57,8 +61,47 @@ def read_text(path: Path, what: str, limit: int | None = MAX_TEXT_FILE) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
         raise UserError(
-            f"{what} {path} 不是 UTF-8 编码（第 {line} 行附近）。"
+            f"{what} {path} 不是 UTF-8 编码（第 {_line_of(data, exc)} 行附近）。"
             "请在编辑器中另存为 UTF-8 后再试。"
         ) from None
+
+
+def _line_of(data: bytes, error: UnicodeDecodeError) -> int:
+    return data[: error.start].count(b"\n") + 1
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A text file's text, and how to write a corrected copy back the same way."""
+
+    text: str
+    encoding: str  # the codec: "utf-8", "utf-16" or "gb18030"
+    bom: bool = False
+
+    def notes(self, name: str) -> list[str]:
+        """What the user should know about how the file `name` was read."""
+        if self.encoding == "gb18030":
+            return [f"{name} 不是 UTF-8 编码，已按 GBK（GB18030）读取。"]
+        return []
+
+
+def decode_text(data: bytes, name: str) -> Decoded:
+    """A text file as people save it: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    GB18030, which is what Notepad on a Chinese Windows saves as “ANSI”. `name` is the
+    file as the message calls it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16", True)
+        except UnicodeDecodeError:
+            raise UserError(f"{name} 以 UTF-16 标记开头，但内容无法按 UTF-16 读取，文件可能已损坏。"
+                            "请在编辑器中另存为 UTF-8 后再试。") from None
+    try:
+        return Decoded(data.decode("utf-8-sig"), "utf-8", data.startswith(codecs.BOM_UTF8))
+    except UnicodeDecodeError as exc:
+        first_error = exc
+    try:
+        return Decoded(data.decode("gb18030"), "gb18030")
+    except UnicodeDecodeError:
+        raise UserError(f"{name} 既不是 UTF-8 也不是 GBK 编码（第 {_line_of(data, first_error)} 行附近"
+                        "有无法识别的字节）。请在编辑器中另存为 UTF-8 后再试。") from None

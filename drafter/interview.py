@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from drafter.dates import date_text
 from drafter.questions import Question, split_items
 from drafter.screens import BACK, Option, ask_pick, ask_text
 from drafter.session import InterviewSession, Progress
@@ -170,7 +171,7 @@ def display(question: Question, value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return date_text(value)
     if isinstance(value, list):
         items = [question.choice_label(v) if question.choices else str(v) for v in value]
         text = "、".join(items)

@@ -17,29 +17,17 @@ its paragraphs, and wrapped text is re-flowed.
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
+from drafter.dates import date_line
 from drafter.document import Document, parse_outline
 from drafter.errors import UserError
-from drafter.inputs import read_bytes
+from drafter.inputs import decode_text, read_bytes
+from drafter.numbering import heading_level
 
-_CN = "一二三四五六七八九十"
-# Heading numbers as typed, by level. Level 3 must not take "1.5万" or "2024.": one or two
-# digits, then a dot or 、 not followed by another digit.
-_NUMBERED = (
-    (1, re.compile(rf"^[{_CN}]{{1,3}}\s*[、．.]\s*")),
-    (2, re.compile(rf"^[（(]\s*[{_CN}]{{1,3}}\s*[）)]\s*[、，,]?\s*")),
-    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)\s*")),
-    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*[、，,]?\s*")),
-)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RIGHT_ALIGNED = re.compile(r'^<p\s+align="?right"?\s*>(.*)</p>$', re.IGNORECASE)
-DATE_LINE = re.compile(
-    r"^[（(]?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)[）)]?$"
-)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _LIST_MARK = re.compile(r"^(?:[-*+]|>)\s+")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
@@ -54,15 +42,6 @@ ORGANISATION_ENDINGS = ("协会", "委员会", "科协", "总工会", "工会", 
 MAX_HEADING = 60  # characters a heading line may have after its number
 MAX_TITLE = 60
 MAX_SIGNATURE = 30
-
-
-def heading_level(line: str) -> tuple[int, str]:
-    """(level, text without the typed number) for a numbered line, else (0, line)."""
-    for level, pattern in _NUMBERED:
-        match = pattern.match(line)
-        if match and match.end() < len(line):
-            return level, line[match.end():].strip()
-    return 0, line
 
 
 def ends_sentence(line: str) -> bool:
@@ -173,7 +152,7 @@ def to_markup(text: str, markdown: bool = False) -> str:
             right = _RIGHT_ALIGNED.match(line)
             if right:
                 body = _clean_markdown(right.group(1)).strip()
-                directive = "@日期" if DATE_LINE.match(body) else "@署名"
+                directive = "@日期" if date_line(body) else "@署名"
                 emit(f"{directive} {body}", "directive")
                 prev_raw = raw
                 seen_content = True
@@ -222,7 +201,7 @@ def to_markup(text: str, markdown: bool = False) -> str:
             seen_content = True
             continue
         starts = (not prev_raw or indented or ends_sentence(prev_raw.strip())
-                  or (kinds and kinds[-1] not in ("para-start", "para")) or bool(DATE_LINE.match(line)))
+                  or (kinds and kinds[-1] not in ("para-start", "para")) or bool(date_line(line)))
         emit(_escape(line, mark), "para-start" if starts else "para")
         prev_raw = raw
         seen_content = True
@@ -240,7 +219,7 @@ def _mark_signature(out: list[str], kinds: list[str], indents: list[int], mark: 
     if len(filled) < 2 or kinds[filled[-1]] != "para-start":
         return
     last = filled[-1]
-    if DATE_LINE.match(out[last].lstrip(mark)):
+    if date_line(out[last].lstrip(mark)):
         out[last] = f"@日期 {out[last]}"
         kinds[last] = "directive"
         candidate = filled[-2]
@@ -280,30 +259,10 @@ def _strip_escapes(document: Document, mark: str) -> Document:
     return Document(blocks, author=document.author)
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Text and the encoding it was read in: UTF-8 (with or without BOM), UTF-16 with BOM,
-    else GB18030, which is what Notepad on a Chinese Windows saves as “ANSI”."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError as exc:
-        first_error = exc
-    try:
-        return data.decode("gb18030"), "GB18030"
-    except UnicodeDecodeError:
-        line = data[: first_error.start].count(b"\n") + 1
-        raise UserError(
-            f"{name} 既不是 UTF-8 也不是 GBK 编码（第 {line} 行附近）。"
-            "请在编辑器中另存为 UTF-8 后再试。"
-        ) from None
-
-
 def read_source(path: Path | str) -> tuple[Document, list[str]]:
     """Read a .txt or .md file (or '-' for standard input) into a Document, with notes."""
     import sys
 
-    notes: list[str] = []
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         name, markdown = "标准输入", False
@@ -314,10 +273,8 @@ def read_source(path: Path | str) -> tuple[Document, list[str]]:
             raise UserError(f"无法识别 {path} 的格式。drafter format 接受 .docx、.txt 或 .md 文件。")
         data = read_bytes(path, "原稿文件")
         name, markdown = str(path), suffix in (".md", ".markdown")
-    text, encoding = decode_text(data, name)
-    if encoding == "GB18030":
-        notes.append(f"{name} 不是 UTF-8 编码，已按 GBK（GB18030）读取。")
-    document = parse_plaintext(text, markdown=markdown)
+    decoded = decode_text(data, name)
+    document = parse_plaintext(decoded.text, markdown=markdown)
     if not document.blocks:
         raise UserError(f"{name} 中没有文字，未生成文稿。")
-    return document, notes
+    return document, decoded.notes(name)

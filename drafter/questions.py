@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
+from drafter.dates import date_text, parse_date
 from drafter.errors import Problem
-from drafter.schema import did_you_mean
+from drafter.schema import Fields, did_you_mean
 
 TYPES = {
     "text": "单行文字",
@@ -53,7 +55,6 @@ CHILD_ONLY_KEYS = {"remove", "after"}
 CHOICE_KEYS = {"value", "label", "help"}
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-DATE_RE = re.compile(r"^\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*$")
 TRUE_WORDS = {"是", "对", "有", "y", "yes", "true", "1"}
 FALSE_WORDS = {"否", "不", "无", "没有", "n", "no", "false", "0"}
 MAX_TEXT = 200_000
@@ -207,7 +208,7 @@ def _text(q: Question, raw: object) -> str:
     if isinstance(raw, bool) or isinstance(raw, (list, dict)):
         raise _Refused("应为一段文字。")
     if isinstance(raw, (dt.date, dt.datetime)):
-        return f"{raw.year}年{raw.month}月{raw.day}日"
+        return date_text(raw)
     text = str(raw)
     if len(text) > MAX_TEXT:
         raise _Refused(f"内容过长（{len(text)} 字），最多 {MAX_TEXT} 字。")
@@ -372,12 +373,9 @@ def _date(q: Question, raw: object) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    match = DATE_RE.match(str(raw))
-    if match:
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
+    day = parse_date(str(raw))
+    if day is not None:
+        return day
     raise _Refused(f"应为日期，例如 2024-05-08 或 2024年5月8日；“{_short(raw)}”无法识别。")
 
 
@@ -403,59 +401,28 @@ _COERCERS = {
 def parse_question(spec: object, file: str, line: int | None, allow_child_keys: bool) -> tuple[
     Question | None, list[Problem]
 ]:
-    """Build a Question from one YAML mapping, collecting every problem in it."""
-    problems: list[Problem] = []
-
-    def problem(message: str) -> None:
-        problems.append(Problem(message, file=file, line=line, field=name))
-
+    """Build a Question from one YAML mapping, collecting every problem in it (each at
+    the question's line, naming the question)."""
     name = spec.get("name", "") if isinstance(spec, dict) else ""
+    fields = Fields(lambda path: (file, line), lambda path: name)
+    problem = partial(fields.problem, ())
     if not isinstance(spec, dict):
         problem("每个问题应是“键: 值”形式的一组设置。")
-        return None, problems
+        return None, fields.problems
     allowed = set(QUESTION_KEYS) | (CHILD_ONLY_KEYS if allow_child_keys else set())
-    for key in spec:
-        if key not in allowed:
-            hint = did_you_mean(key, allowed)
-            problem(f"未知的设置“{key}”。{hint}".rstrip())
+    fields.mapping((), spec, allowed, "未知的设置“{key}”。")
     if not isinstance(name, str) or not NAME_RE.match(name):
         problem("缺少字段名 name，或字段名不合规（只能用英文字母、数字和下划线，不能以数字开头）。")
-        return None, problems
+        return None, fields.problems
     kind = spec.get("type", "text")
     if kind not in TYPES:
         problem(f"未知的类型“{kind}”。可用类型：{'、'.join(TYPES)}。{did_you_mean(str(kind), TYPES)}")
-        return None, problems
-    choices: list[Choice] = []
-    raw_choices = spec.get("choices") or []
-    if kind in ("choice", "multichoice", "checklist"):
-        if not isinstance(raw_choices, list) or not raw_choices:
-            problem("选择题需要 choices 选项列表。")
-        else:
-            for item in raw_choices:
-                if isinstance(item, dict) and "value" in item:
-                    value = str(item["value"])
-                    for key in item:
-                        if key not in CHOICE_KEYS:
-                            hint = did_you_mean(str(key), CHOICE_KEYS)
-                            problem(f"选项 {value}：未知的设置“{key}”（可用 value、label、help）。{hint}"
-                                    .rstrip())
-                    choices.append(Choice(value, str(item.get("label", value)),
-                                          str(item.get("help") or "")))
-                elif isinstance(item, (str, int)) and not isinstance(item, bool):
-                    choices.append(Choice(str(item), str(item)))
-                else:
-                    problem("choices 中每一项应为文字，或含 value 与 label 的设置。")
-    elif raw_choices:
-        problem("只有 choice、multichoice、checklist 类型可以设置 choices。")
-    if kind == "checklist" and len({c.value for c in choices}) != len(choices):
-        problem("做法清单中有重复的 value。每项做法的 value 必须各不相同。")
-    numeric = {}
-    for key in ("min", "max", "min_length", "max_length", "min_items", "max_items", "spoken_max"):
-        value = spec.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            problem(f"{key} 应为整数。")
-        else:
-            numeric[key] = value
+        return None, fields.problems
+    choices = _choices(fields, kind, spec.get("choices") or [])
+    numeric = {key: fields.number((key,), spec.get(key), low=None, high=None, required=False,
+                                  integer=True, message=f"{key} 应为整数。")
+               for key in ("min", "max", "min_length", "max_length", "min_items", "max_items",
+                           "spoken_max")}
     pattern = spec.get("pattern") or ""
     if pattern:
         try:
@@ -463,25 +430,18 @@ def parse_question(spec: object, file: str, line: int | None, allow_child_keys: 
         except re.error as exc:
             problem(f"pattern 不是有效的正则表达式：{exc}。")
             pattern = ""
-    texts = {}
-    for key in ("label", "help", "when", "group", "message", "measure"):
-        value = spec.get(key)
-        if value is not None and not isinstance(value, str):
-            problem(f"{key} 应为文字。")
-            value = None
-        texts[key] = value or ""
-    required = spec.get("required", False)
-    if not isinstance(required, bool):
-        problem("required 应为 true 或 false。")
-        required = False
+    texts = {key: fields.text((key,), spec.get(key), numbers=False, message=f"{key} 应为文字。")
+             for key in ("label", "help", "when", "group", "message", "measure")}
+    required = fields.flag(("required",), spec.get("required", False),
+                           "required 应为 true 或 false。") or False
     if numeric.get("spoken_max") is not None and kind != "checklist":
         problem("只有 checklist（做法清单）可以设置 spoken_max。")
     if texts["measure"] and required:
         problem("属于做法的事实（写了 measure）不能设为必填：没有勾选这项做法时不会问它。请删去 required。")
     if texts["measure"] and kind == "checklist":
         problem("做法清单本身不能设置 measure；measure 写在属于某项做法的事实问题上。")
-    if problems:
-        return None, problems
+    if fields.problems:
+        return None, fields.problems
     question = Question(
         name=name,
         type=kind,
@@ -500,4 +460,30 @@ def parse_question(spec: object, file: str, line: int | None, allow_child_keys: 
         line=line,
         **numeric,
     )
-    return question, problems
+    return question, []
+
+
+def _choices(fields: Fields, kind: str, raw: object) -> list[Choice]:
+    """The options of a choice question; each as text, or as value, label and help."""
+    problem = partial(fields.problem, ())
+    if kind not in ("choice", "multichoice", "checklist"):
+        if raw:
+            problem("只有 choice、multichoice、checklist 类型可以设置 choices。")
+        return []
+    if not isinstance(raw, list) or not raw:
+        problem("选择题需要 choices 选项列表。")
+        return []
+    choices = []
+    for item in raw:
+        if isinstance(item, dict) and "value" in item:
+            value = str(item["value"])
+            fields.mapping((), item, CHOICE_KEYS,
+                           f"选项 {value}：未知的设置“{{key}}”（可用 value、label、help）。")
+            choices.append(Choice(value, str(item.get("label", value)), str(item.get("help") or "")))
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            choices.append(Choice(str(item), str(item)))
+        else:
+            problem("choices 中每一项应为文字，或含 value 与 label 的设置。")
+    if kind == "checklist" and len({c.value for c in choices}) != len(choices):
+        problem("做法清单中有重复的 value。每项做法的 value 必须各不相同。")
+    return choices

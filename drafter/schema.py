@@ -9,7 +9,6 @@ file with five mistakes is reported once with five lines, not five times.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 
 from drafter.errors import Problem
@@ -19,7 +18,10 @@ Locate = Callable[[Path_], tuple[str, int | None]]
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """'是否想写“…”？' for the closest option, or ''."""
+    """'是否想写“…”？' for the closest option, or ''. (difflib is imported only when a key
+    is wrong: the rule loader reads files through this module on every cold start.)"""
+    import difflib
+
     close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
     return f"是否想写“{close[0]}”？" if close else ""
 
@@ -39,7 +41,12 @@ def locate_in(lines: dict[Path_, int], file: str) -> Locate:
 
 
 class Fields:
-    """Typed getters over one YAML document; problems accumulate in `problems`."""
+    """Typed getters over one YAML document; problems accumulate in `problems`.
+
+    Each getter returns a clean value, or records a problem at the path's line and
+    returns an empty one, so a loader goes on and reports everything at once. A
+    `message` replaces the getter's own wording where a loader has a better one.
+    """
 
     def __init__(self, locate: Locate, field_name: Callable[[Path_], str] | None = None):
         self.locate = locate
@@ -51,52 +58,66 @@ class Fields:
         self.problems.append(Problem(message, file=file, line=line, field=self.field_name(path)))
 
     def mapping(self, path: Path_, value: object, keys: Iterable[str],
-                unknown: str = "不认识的设置“{key}”。") -> dict:
-        """A mapping whose keys must be among `keys` (each stranger reported)."""
+                unknown: str = "不认识的设置“{key}”。", *,
+                message: str = "这里应当是“键: 值”的映射。") -> dict:
+        """A mapping whose keys must be among `keys`: each stranger is reported with
+        `unknown` ({key} stands for it) and the closest key it may mean."""
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.problem(path, "这里应当是“键: 值”的映射。")
+            self.problem(path, message)
             return {}
         allowed = set(keys)
         for key in value:
             if key not in allowed:
                 self.problem((*path, key),
-                             f"{unknown.format(key=key)}{did_you_mean(str(key), allowed)}")
+                             unknown.replace("{key}", str(key)) + did_you_mean(str(key), allowed))
         return value
 
-    def number(self, path: Path_, value: object, *, low: float = 0, high: float = 1000,
-               required: bool = True, integer: bool = False) -> float | None:
+    def number(self, path: Path_, value: object, *, low: float | None = 0,
+               high: float | None = 1000, required: bool = True, integer: bool = False,
+               message: str | None = None) -> float | None:
+        """A number from `low` to `high` (None: no bound); a whole one with `integer`."""
         if value is None:
             if required:
-                self.problem(path, "缺少这一项，请填写数字。")
+                self.problem(path, message or "缺少这一项，请填写数字。")
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"应当是数字，现在是“{value}”。")
+            self.problem(path, message or f"应当是数字，现在是“{value}”。")
             return None
         if integer and not float(value).is_integer():
-            self.problem(path, f"应当是整数，现在是 {value}。")
+            self.problem(path, message or f"应当是整数，现在是 {value}。")
             return None
-        if not low <= value <= high:
-            self.problem(path, f"数值 {value} 超出合理范围（{low:g} 到 {high:g}）。")
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = (f"{low:g} 到 {high:g}" if low is not None and high is not None
+                      else f"不小于 {low:g}" if low is not None else f"不大于 {high:g}")
+            self.problem(path, message or f"数值 {value} 超出合理范围（{bounds}）。")
             return None
         return int(value) if integer else float(value)
 
-    def text(self, path: Path_, value: object, *, required: bool = False) -> str:
+    def text(self, path: Path_, value: object, *, required: bool = False,
+             message: str = "应当是一段文字。", missing: str = "缺少这一项。",
+             numbers: bool = True) -> str:
+        """A text ('' if absent); with `numbers`, a YAML number (2024) counts as its text.
+        A required text must not be blank."""
         if value is None or value == "":
             if required:
-                self.problem(path, "缺少这一项。")
+                self.problem(path, missing)
             return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.problem(path, "应当是一段文字。")
+        kinds = (str, int, float) if numbers else (str,)
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            self.problem(path, message)
+            return ""
+        if required and not str(value).strip():
+            self.problem(path, missing)
             return ""
         return str(value)
 
-    def flag(self, path: Path_, value: object) -> bool | None:
+    def flag(self, path: Path_, value: object, message: str | None = None) -> bool | None:
         if value is None:
             return None
         if not isinstance(value, bool):
-            self.problem(path, f"应当是 true 或 false，现在是“{value}”。")
+            self.problem(path, message or f"应当是 true 或 false，现在是“{value}”。")
             return None
         return value
 

@@ -14,7 +14,6 @@ finding.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import jinja2
@@ -25,6 +24,7 @@ from jinja2.parser import Parser
 from drafter.errors import TemplateError, UserError
 from drafter.expressions import default_for, is_asked, when_expression
 from drafter.helpers import check_outline
+from drafter.numbering import read_number
 from drafter.outline import (
     BLOCK_TAG_RE,
     HEADING_RE,
@@ -54,10 +54,6 @@ IMPLICIT_USES = frozenset({"org_full_name"})
 # Names every default and `when` expression can use besides the answers.
 EXPRESSION_NAMES = frozenset({"this_year", "today"})
 EXPRESSION_FILTERS = frozenset({"date_cn", "join_cn", "cn_num"})  # see drafter.expressions
-NUMBER_RE = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]"
-    r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])"
-)
 FILE_ORDER = {META_FILE: 0, QUESTIONS_FILE: 1, OUTLINE_FILE: 2}
 
 
@@ -118,10 +114,10 @@ def _heading_findings(files: list[FileInfo], problems: list) -> None:
                     following = (text for text in lines[number:] if text.strip())
                     candidates.append(rest if rest.strip() else next(following, ""))
             for text in candidates:
-                found = NUMBER_RE.match(text)
+                found = read_number(text)
                 if found:
                     problems.append(TemplateProblem.at(
-                        "heading", f"标题中手写了编号“{found.group(0).strip()}”。编号由程序按层级自动添加"
+                        "heading", f"标题中手写了编号“{found.token}”。编号由程序按层级自动添加"
                         "（一、（一）1.（1）），请删去手写的编号，否则文稿中会出现重复编号。",
                         info.path, number, warning=True))
                     break

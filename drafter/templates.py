@@ -28,7 +28,7 @@ from drafter.checklists import link_measures
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
 from drafter.inputs import read_text
 from drafter.questions import Question, parse_question
-from drafter.schema import did_you_mean
+from drafter.schema import Fields, did_you_mean
 from drafter.userdirs import user_dir
 from drafter.yamlio import Loaded, YamlProblem, load_yaml_file
 
@@ -348,45 +348,29 @@ def _load_meta(folder: Path, problems: list) -> tuple[dict, Loaded | None]:
     loaded = _read_yaml(meta_path, "模板元数据", problems)
     if loaded is None:
         return {}, None
-    data = loaded.data
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        problems.append(TemplateProblem.at("meta", "template.yaml 应由“键: 值”组成。", meta_path, 1))
+    fields = Fields(lambda path: (str(meta_path), loaded.line(*path) or 1), lambda path: "")
+    data = fields.mapping((), loaded.data, META_KEYS, "未知的设置“{key}”。",
+                          message="template.yaml 应由“键: 值”组成。")
+    if loaded.data is not None and not isinstance(loaded.data, dict):
+        problems.extend(_tagged(p, "meta") for p in fields.problems)
         return {}, loaded
-    for key in data:
-        if key not in META_KEYS:
-            hint = did_you_mean(key, set(META_KEYS))
-            problems.append(TemplateProblem.at("meta", f"未知的设置“{key}”。{hint}".rstrip(), meta_path,
-                                     loaded.line(key)))
     for key in ("id", "title"):
-        if not isinstance(data.get(key), str) or not data.get(key, "").strip():
-            problems.append(TemplateProblem.at("meta", f"缺少 {key}（{META_KEYS[key]}），或它不是文字。",
-                                     meta_path, loaded.line(key) or 1))
+        wrong = f"缺少 {key}（{META_KEYS[key]}），或它不是文字。"
+        fields.text((key,), data.get(key), required=True, numbers=False, message=wrong,
+                    missing=wrong)
     if isinstance(data.get("id"), str) and data["id"].strip() and not looks_like_id(data["id"]):
-        problems.append(TemplateProblem.at("meta", f"模板编号“{data['id']}”只能由字母、数字、“-”和“_”组成。",
-                                 meta_path, loaded.line("id")))
+        fields.problem(("id",), f"模板编号“{data['id']}”只能由字母、数字、“-”和“_”组成。")
     for key in ("description", "organisation", "extends", "style", "output", "reference_docx"):
-        if key in data and not isinstance(data[key], str):
-            problems.append(TemplateProblem.at("meta", f"{key}（{META_KEYS[key]}）应为文字。", meta_path,
-                                     loaded.line(key)))
-    if "version" in data and not isinstance(data["version"], (str, int, float)):
-        problems.append(TemplateProblem.at("meta", "version（版本）应为文字，例如 \"1.0\"。", meta_path,
-                                 loaded.line("version")))
-    target = data.get("target")
-    if target is not None:
-        if not isinstance(target, dict):
-            problems.append(TemplateProblem.at("meta", "target 应包含 chars（字数）和/或 minutes（分钟）。",
-                                     meta_path, loaded.line("target")))
-        else:
-            for key, value in target.items():
-                if key not in TARGET_KEYS:
-                    problems.append(TemplateProblem.at(
-                        "meta", f"target 中未知的设置“{key}”（可用 chars、minutes）。",
-                        meta_path, loaded.line("target", key)))
-                elif not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-                    problems.append(TemplateProblem.at("meta", f"target.{key} 应为正数。", meta_path,
-                                             loaded.line("target", key)))
+        fields.text((key,), data.get(key), numbers=False, message=f"{key}（{META_KEYS[key]}）应为文字。")
+    fields.text(("version",), data.get("version"), message="version（版本）应为文字，例如 \"1.0\"。")
+    target = fields.mapping(("target",), data.get("target"), TARGET_KEYS,
+                            "target 中未知的设置“{key}”（可用 chars、minutes）。",
+                            message="target 应包含 chars（字数）和/或 minutes（分钟）。")
+    for key in TARGET_KEYS & set(target):
+        positive = f"target.{key} 应为正数。"
+        if fields.number(("target", key), target[key], low=0, high=None, message=positive) == 0:
+            fields.problem(("target", key), positive)
+    problems.extend(_tagged(p, "meta") for p in fields.problems)
     return data, loaded
 
 
@@ -399,28 +383,25 @@ def _load_question_specs(folder: Path, problems: list) -> list[Spec]:
         return []
     data = loaded.data
     file = str(path)
-    if isinstance(data, dict) and set(data) <= {"questions"}:
-        items = data.get("questions") or []
-        if not isinstance(items, list):
-            problems.append(TemplateProblem.at("question", "questions 应为列表（每项以“- ”开头）。", file,
-                                     loaded.line("questions")))
-            return []
-        specs = []
-        for i, item in enumerate(items):
-            keys = {}
-            if isinstance(item, dict):
-                keys = {k: (file, loaded.lines.get(("questions", i, k))) for k in item}
-            specs.append(Spec(item, file, loaded.line("questions", i), keys))
-        return specs
-    if isinstance(data, dict):
-        extra = [k for k in data if k != "questions"]
+    if not isinstance(data, dict):
         problems.append(TemplateProblem.at(
-            "question", f"questions.yaml 只应包含 questions，发现了：{'、'.join(map(str, extra))}。",
-            file, loaded.line(extra[0])))
+            "question", "questions.yaml 应以“questions:”开头，下面逐项列出问题。", file, 1))
         return []
-    problems.append(TemplateProblem.at("question", "questions.yaml 应以“questions:”开头，下面逐项列出问题。",
-                             file, 1))
-    return []
+    fields = Fields(lambda where: (file, loaded.line(*where)), lambda where: "")
+    fields.mapping((), data, {"questions"}, "questions.yaml 只应包含 questions，发现了“{key}”。")
+    items = data.get("questions") or []
+    if not fields.problems and not isinstance(items, list):
+        fields.problem(("questions",), "questions 应为列表（每项以“- ”开头）。")
+    if fields.problems:
+        problems.extend(_tagged(p, "question") for p in fields.problems)
+        return []
+    specs = []
+    for i, item in enumerate(items):
+        keys = {}
+        if isinstance(item, dict):
+            keys = {k: (file, loaded.lines.get(("questions", i, k))) for k in item}
+        specs.append(Spec(item, file, loaded.line("questions", i), keys))
+    return specs
 
 
 def _merge_specs(parent: list[Spec], child: list[Spec], problems: list,

@@ -1,5 +1,6 @@
 """Rule files are data a non-programmer edits: they load fast, and mistakes are reported by line."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -197,3 +198,18 @@ def test_import_is_light_and_rules_load_on_first_check(tmp_path):
     before, after = json.loads(result.stdout)
     assert before == []
     assert after == ["yaml"]
+
+
+def test_a_users_own_formulation_rule_names_its_month_the_gongwen_way(tmp_path):
+    path = write_rules(tmp_path, """\
+        category: formulation
+        rules:
+          - id: own-dated
+            wrong: 旧提法
+            right: 新提法
+            confidence: high
+            since: 2016-10
+            event: 县委全会
+    """)
+    [finding] = check_text("坚持旧提法。", rules=(str(path),), date=dt.date(2020, 1, 1))
+    assert finding.reason == "2016年10月县委全会后提法已变，现行表述为“新提法”。"

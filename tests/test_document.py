@@ -1,4 +1,5 @@
-from drafter.document import Kind, cn_number, heading_numbers, parse_outline
+from drafter.document import Kind, heading_numbers, parse_outline
+from drafter.numbering import cn_number
 
 OUTLINE = """# 标题
 @副标题 ——在会议上的发言

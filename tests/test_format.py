@@ -6,7 +6,8 @@ import pytest
 
 from drafter.cli import main
 from drafter.document import Kind
-from drafter.plaintext import heading_level, parse_plaintext, to_markup
+from drafter.numbering import heading_level
+from drafter.plaintext import parse_plaintext, to_markup
 
 PLAIN = """2024年县科协“六个坚持”经验交流材料
 ——在全市科协系统经验交流会上的发言

@@ -38,7 +38,7 @@ def structure(document):
 
 def output_text(path: Path) -> str:
     """The formatted document's text, whitespace removed, heading numbers dropped."""
-    from drafter.plaintext import heading_level
+    from drafter.numbering import heading_level
 
     out = []
     for p in docx.Document(str(path)).paragraphs:

@@ -15,7 +15,7 @@ from template_helpers import write_template
 
 from drafter.cli import main
 from drafter.errors import UserError
-from drafter.inputs import MAX_TEXT_FILE, read_bytes, read_text
+from drafter.inputs import MAX_TEXT_FILE, decode_text, read_bytes, read_text
 from drafter.template_check import check_template, ensure_renderable
 from drafter.templates import discover_all, load_template, load_with_problems
 
@@ -133,3 +133,54 @@ def test_an_edited_used_file_reruns_the_check_and_an_unused_one_does_not(tmp_pat
     assert ensure_renderable(template) == [] and runs == [1]
     (folder / "part.j2").write_text("x\n", encoding="utf-8")  # not looked for: no rerun
     assert ensure_renderable(template) == [] and runs == [1]
+
+
+# ---------------------------------------------------------------- decoding texts
+
+
+@pytest.mark.parametrize(("data", "encoding", "bom"), [
+    ("正文𠀀".encode(), "utf-8", False),
+    ("\ufeff正文𠀀".encode(), "utf-8", True),
+    ("\ufeff正文𠀀".encode("utf-16-le"), "utf-16", True),
+    ("\ufeff正文𠀀".encode("utf-16-be"), "utf-16", True),
+    ("正文𠀀".encode("gb18030"), "gb18030", False),
+])
+def test_texts_are_decoded_the_way_offices_save_them(data, encoding, bom):
+    decoded = decode_text(data, "a.txt")
+    assert (decoded.text, decoded.encoding, decoded.bom) == ("正文𠀀", encoding, bom)
+    assert decoded.notes("a.txt") == (
+        ["a.txt 不是 UTF-8 编码，已按 GBK（GB18030）读取。"] if encoding == "gb18030" else [])
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ("正文\n".encode() + b"\x80\x80\xff",
+     "a.txt 既不是 UTF-8 也不是 GBK 编码（第 2 行附近有无法识别的字节）。请在编辑器中另存为 UTF-8 后再试。"),
+    (b"\xff\xfeA",
+     "a.txt 以 UTF-16 标记开头，但内容无法按 UTF-16 读取，文件可能已损坏。请在编辑器中另存为 UTF-8 后再试。"),
+])
+def test_undecodable_texts_are_a_user_error(data, message):
+    with pytest.raises(UserError) as info:
+        decode_text(data, "a.txt")
+    assert info.value.message == message
+
+
+def test_format_and_check_read_a_damaged_utf16_file_alike(tmp_path, capsys):
+    """Bug: `format` decoded UTF-16 without catching the error (a traceback) while `check`
+    said what was wrong; both now decode with drafter.inputs.decode_text."""
+    source = tmp_path / "a.txt"
+    source.write_bytes(b"\xff\xfe" + "正文".encode("utf-16-le") + b"A")
+    for argv in (["format", str(source), "-o", str(tmp_path / "b.txt")], ["check", str(source)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "以 UTF-16 标记开头，但内容无法按 UTF-16 读取" in err and "Traceback" not in err
+
+
+def test_format_and_check_say_the_same_about_a_gbk_file(tmp_path, capsys):
+    source = tmp_path / "a.txt"
+    source.write_bytes("标题\n\n为群众效劳。\n".encode("gbk"))
+    note = f"{source} 不是 UTF-8 编码，已按 GBK（GB18030）读取。"
+    main(["format", str(source), "-o", str(tmp_path / "b.txt")])
+    assert note in capsys.readouterr().err
+    main(["check", str(source)])
+    captured = capsys.readouterr()
+    assert note in captured.out + captured.err

@@ -2,8 +2,8 @@
 
 Outdated formulations depend on that date. A text carries it in a 落款 (the
 signature date at its foot), in a web page's "发布时间：2018-07-04" line, in a date
-line under the title, or only as a year in the title. Dates are written
-2016-11-28, 2016/11/28, 2016.11.28, 2016年11月28日 or 二〇一六年十一月二十八日.
+line under the title, or only as a year in the title. How a date is written
+(2016-11-28, 2016年11月28日, 二〇一六年十一月二十八日 …) is read by drafter.dates.
 A date known only to the year or month is compared at that precision, so a
 change within that period is neither certain nor excluded.
 """
@@ -14,26 +14,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_YEAR = "〇○零Ｏ一二三四五六七八九"
-_CN_SMALL = "一二三四五六七八九十"
+from drafter.dates import TIME_OF_DAY, WrittenDate, date_at, date_line, date_text, find_date
+from drafter.dates import parse_date as parse_day
 
-# One date anywhere in a line; the named groups say which form it was written in.
-_DATE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.．])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?!\d)"
-    r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*年\s*(?P<m2>\d{1,2})\s*月(?:\s*(?P<d2>\d{1,2})\s*[日号])?"
-    rf"|(?P<y3>[{_CN_YEAR}]{{4}})年(?P<m3>[{_CN_SMALL}]{{1,2}})月(?:(?P<d3>[{_CN_SMALL}]{{1,3}})日)?"
-)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_TIME = r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
-_WRAP_OPEN, _WRAP_CLOSE = "（(［[", "）)］]"
 # Labels a web page or a document's head puts before its date.
 _LABEL = re.compile(r"(发表时间|发布时间|发布日期|发文日期|成文日期|印发日期|更新时间|日期|时间)\s*[:：]\s*")
 SIGNATURE_LINES = 3  # a full-line date among the last lines is the 落款
 TITLE_LINES = 2  # a title and its subtitle
 HEADER_LINES = 4  # where a web page puts "2018-07-04 10:23 来源：…" under the title
-_HEADER_TAIL = re.compile(_TIME + r"(?:\s|$|来源|作者|编辑|发布|浏览)")
+_HEADER_TAIL = re.compile(rf"(?:{TIME_OF_DAY})?(?:\s|$|来源|作者|编辑|发布|浏览)")
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
@@ -86,12 +76,7 @@ class DocDate:
     @property
     def label(self) -> str:
         """2021年10月2日, 2021年10月 or 2021年."""
-        parts = [f"{self.year}年"]
-        if self.month:
-            parts.append(f"{self.month}月")
-        if self.day:
-            parts.append(f"{self.day}日")
-        return "".join(parts)
+        return date_text(self.year, self.month, self.day)
 
     def origin(self) -> str:
         """Where the date came from, as the report says it: 取自第 19 行的落款日期."""
@@ -107,25 +92,8 @@ SOURCES = {"参数": "按命令行参数", "当前日期": "文中未注明日�
            **{key: f"取自{noun}" for key, noun in _FOUND_IN_TEXT.items()}}
 
 
-def _cn_number(text: str) -> int:
-    """一..三十一 as written in dates."""
-    if "十" not in text:
-        return _CN_DIGIT[text]
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
-
-
-def _from_match(match: re.Match, source: str, line: int) -> DocDate | None:
-    if match.group("y"):
-        y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
-    elif match.group("y2"):
-        y, m = int(match.group("y2")), int(match.group("m2"))
-        d = int(match.group("d2")) if match.group("d2") else None
-    else:
-        y = int("".join(str(_CN_DIGIT[c]) for c in match.group("y3")))
-        m = _cn_number(match.group("m3"))
-        d = _cn_number(match.group("d3")) if match.group("d3") else None
-    return make_date(y, m, d, source, line)
+def _from_written(found: WrittenDate | None, source: str, line: int) -> DocDate | None:
+    return found and make_date(found.year, found.month, found.day, source, line)
 
 
 def make_date(year: int, month: int | None = None, day: int | None = None, source: str = "参数",
@@ -140,45 +108,30 @@ def make_date(year: int, month: int | None = None, day: int | None = None, sourc
     return DocDate(year, month, day, source, line)
 
 
-def _whole_line_date(line: str) -> re.Match | None:
-    """The date if the line holds nothing else (brackets and a time of day allowed)."""
-    body = line.strip(" \u3000\t")
-    if body[:1] in _WRAP_OPEN and body[-1:] in _WRAP_CLOSE:
-        body = body[1:-1].strip()
-    match = _DATE.match(body)
-    if match and re.fullmatch(_TIME, body[match.end():]):
-        return match
-    return None
-
-
 def detect_date(text: str) -> DocDate | None:
     """The text's own date: the 落款, else a labelled date (发表时间：…), else a line that
     is only a date, else a date or year in the title lines; None if there is none."""
     lines = text.split("\n")
     filled = [i for i, line in enumerate(lines) if line.strip()]
     for i in reversed(filled):
-        match = _whole_line_date(lines[i])
-        if match:
-            source = "落款日期" if i in filled[-SIGNATURE_LINES:] else "日期行"
-            found = _from_match(match, source, i + 1)
-            if found:
-                return found
+        source = "落款日期" if i in filled[-SIGNATURE_LINES:] else "日期行"
+        found = _from_written(date_line(lines[i]), source, i + 1)
+        if found:
+            return found
     for i in filled:
         for label in _LABEL.finditer(lines[i]):
-            match = _DATE.match(lines[i], label.end())
-            found = match and _from_match(match, "发布时间", i + 1)
+            found = _from_written(date_at(lines[i], label.end()), "发布时间", i + 1)
             if found:
                 return found
     for i in filled[:HEADER_LINES]:
         body = lines[i].lstrip(" \u3000\t")
-        match = _DATE.match(body)
-        if match and _HEADER_TAIL.match(body, match.end()):
-            found = _from_match(match, "日期行", i + 1)
+        written = date_at(body)
+        if written and _HEADER_TAIL.match(body, written.end):
+            found = _from_written(written, "日期行", i + 1)
             if found:
                 return found
     for i in filled[:TITLE_LINES]:
-        match = _DATE.search(lines[i])
-        found = match and _from_match(match, "标题", i + 1)
+        found = _from_written(find_date(lines[i]), "标题", i + 1)
         if found:
             return found
         year = _YEAR.search(lines[i])
@@ -190,9 +143,8 @@ def detect_date(text: str) -> DocDate | None:
 
 def parse_date(value: str) -> DocDate | None:
     """--date: 2021-10-02, 2021/10/02, 2021.10.02 or 2021年10月2日; None if it is not one."""
-    match = _DATE.fullmatch(value.strip())
-    return _from_match(match, "参数", 0) if match and (match.group("d") or match.group("d2")
-                                                      or match.group("d3")) else None
+    day = parse_day(value)
+    return make_date(day.year, day.month, day.day, "参数", 0) if day else None
 
 
 def resolve_date(text: str, year: int | None = None,

@@ -19,6 +19,7 @@ from drafter.check.dated import DatedSet
 from drafter.check.dates import DocDate, detect_date, resolve_date
 from drafter.check.model import Finding, confidence_rank
 from drafter.check.rules import HAN_SENTINEL, Rule, RuleSet, han_shadow, load_rules
+from drafter.dates import date_text
 
 CONTEXT_CHARS = 12
 ANSWER_CATEGORIES = ("conversion", "punctuation")
@@ -190,7 +191,7 @@ def _formulation_reason(rule: Rule) -> str:
     if any(c.isdigit() for c in rule.event):  # a source from the shared file names its date
         text = f"{rule.event.rstrip('。')}，此后提法已变"
     else:  # a user's own rule: since and a short event text
-        text = f"{rule.since.year}年{rule.since.month}月{rule.event}后提法已变"
+        text = f"{date_text(rule.since.year, rule.since.month)}{rule.event}后提法已变"
     current = f"，现行表述为“{rule.right}”" if rule.right else ""
     text = f"{text}{current}。"
     return text + rule.reason if rule.reason else text

@@ -22,6 +22,7 @@ from drafter.check.dated import DatedSet
 from drafter.check.dates import DocDate
 from drafter.check.model import CATEGORIES, CONFIDENCES
 from drafter.errors import Problem, ProblemsError, UserError
+from drafter.schema import Fields
 
 RULES_DIR = Path(__file__).parent / "rules"
 
@@ -342,32 +343,20 @@ def _load_file(path: Path, text: str) -> tuple[list[Rule], list[Problem]]:
 # ---------------------------------------------------------------- validation
 
 
-class _Collector:
-    def __init__(self, file: str, line_of):
-        self.file = file
-        self.line_of = line_of
-        self.problems: list[Problem] = []
-
-    def add(self, message: str, *path: object) -> None:
-        self.problems.append(Problem(message, file=self.file, line=self.line_of(*path)))
-
-
 def _compile_file(data, file: str, line_of) -> tuple[list[Rule], list[Problem]]:
-    out = _Collector(file, line_of)
+    out = Fields(lambda path: (file, line_of(*path)), lambda path: "")
     if not isinstance(data, dict):
-        out.add("规则文件应当是一个映射，包含 category、rules 等项，请参照内置规则文件的写法。")
+        out.problem((), "规则文件应当是一个映射，包含 category、rules 等项，请参照内置规则文件的写法。")
         return [], out.problems
-    for key in data:
-        if key not in _FILE_KEYS:
-            out.add(f"未知的项“{key}”。文件顶层只能有：category、lists、rules。", key)
+    out.mapping((), data, _FILE_KEYS, "未知的项“{key}”。文件顶层只能有：category、lists、rules。")
     category = data.get("category")
     if category is not None and category not in CATEGORIES:
-        out.add(f"category 应为 {'、'.join(CATEGORIES)} 之一，而不是“{category}”。", "category")
+        out.problem(("category",), f"category 应为 {'、'.join(CATEGORIES)} 之一，而不是“{category}”。")
         category = None
     lists = _compile_lists(data.get("lists"), out)
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
-        out.add("缺少 rules 列表（每条规则以“- id: …”开头）。", "rules")
+        out.problem(("rules",), "缺少 rules 列表（每条规则以“- id: …”开头）。")
         return [], out.problems
     rules = []
     for i, raw in enumerate(raw_rules):
@@ -377,20 +366,20 @@ def _compile_file(data, file: str, line_of) -> tuple[list[Rule], list[Problem]]:
     return rules, out.problems
 
 
-def _compile_lists(raw, out: _Collector) -> dict[str, tuple[str, ...]]:
+def _compile_lists(raw, out: Fields) -> dict[str, tuple[str, ...]]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        out.add("lists 应当是“名称: [词, 词, …]”的映射。", "lists")
+        out.problem(("lists",), "lists 应当是“名称: [词, 词, …]”的映射。")
         return {}
     lists = {}
     for name, words in raw.items():
         if name in BUILTIN_LISTS:
-            out.add(f"词表名“{name}”是内置名称，请换一个。", "lists", name)
+            out.problem(("lists", name), f"词表名“{name}”是内置名称，请换一个。")
         elif _is_str_list(words):
             lists[str(name)] = tuple(words)
         else:
-            out.add(f"词表“{name}”应当是非空文字的列表。", "lists", name)
+            out.problem(("lists", name), f"词表“{name}”应当是非空文字的列表。")
     return lists
 
 
@@ -407,7 +396,7 @@ def _as_text(value) -> str | None:
     return None
 
 
-def _date(value, out: _Collector, *path) -> _dt.date | None:
+def _date(value, out: Fields, *path) -> _dt.date | None:
     if isinstance(value, _dt.date):
         return value
     text = _as_text(value)
@@ -418,7 +407,7 @@ def _date(value, out: _Collector, *path) -> _dt.date | None:
             return _dt.date(year, month, day)
         except ValueError:
             pass
-    out.add(f"日期“{value}”无法识别，请写成 2016-10-27 或 2016-10 的形式。", *path)
+    out.problem(path, f"日期“{value}”无法识别，请写成 2016-10-27 或 2016-10 的形式。")
     return None
 
 
@@ -429,7 +418,7 @@ def _events() -> dict:
     return load().events
 
 
-def _formulation_dates(raw, rule_id: str, event: str, out: _Collector, path):
+def _formulation_dates(raw, rule_id: str, event: str, out: Fields, path):
     """(since, until, source text) of a formulation rule.
 
     A built-in rule names an event of drafter/data/formulations.yaml, so that every
@@ -439,16 +428,15 @@ def _formulation_dates(raw, rule_id: str, event: str, out: _Collector, path):
     since = until = None
     if event in events:
         if "since" in raw:
-            out.add(f"提法规则 {rule_id} 的事件 {event} 已有日期（{events[event].date}），"
-                    "请删去 since，日期只写在 drafter/data/formulations.yaml 一处。", *path, "since")
+            out.problem((*path, "since"), f"提法规则 {rule_id} 的事件 {event} 已有日期（{events[event].date}），"
+                        "请删去 since，日期只写在 drafter/data/formulations.yaml 一处。")
         since, event = events[event].date, events[event].source
     elif "since" in raw and event:
         since = _date(raw["since"], out, *path, "since")
     else:
         known = "、".join(sorted(events))
-        out.add(f"提法规则 {rule_id} 须写明 event：drafter/data/formulations.yaml 中的事件名"
-                f"（{known}），或者自己写 since（起始日期）和 event（哪次会议或文件改变了提法）。",
-                *path)
+        out.problem(path, f"提法规则 {rule_id} 须写明 event：drafter/data/formulations.yaml 中的事件名"
+                    f"（{known}），或者自己写 since（起始日期）和 event（哪次会议或文件改变了提法）。")
     if "until" in raw:
         value = raw["until"]
         until = events[value].date if isinstance(value, str) and value in events else _date(
@@ -467,13 +455,13 @@ def _expand_lists(source: str, lists: dict[str, tuple[str, ...]]) -> str:
     return re.sub(r"【([^】]+)】", alternatives, source) if "【" in source else source
 
 
-def _context(raw, key: str, lists, out: _Collector, path) -> Context:
+def _context(raw, key: str, lists, out: Fields, path) -> Context:
     if raw is None:
         return Context()
     if isinstance(raw, str):
         raw = [raw]
     if not _is_str_list(raw):
-        out.add(f"{key} 应当是词语的列表，例如 [群众, 干部]。", *path, key)
+        out.problem((*path, key), f"{key} 应当是词语的列表，例如 [群众, 干部]。")
         return Context()
     words: list[str] = []
     punct = False
@@ -487,11 +475,11 @@ def _context(raw, key: str, lists, out: _Collector, path) -> Context:
             words += lists[ref.group(1)]
         else:
             known = "、".join(f"【{n}】" for n in (*BUILTIN_LISTS, *lists))
-            out.add(f"{key} 引用了不存在的词表“{item}”。可用的词表：{known}。", *path, key)
+            out.problem((*path, key), f"{key} 引用了不存在的词表“{item}”。可用的词表：{known}。")
     return Context.of(words, punct)
 
 
-def _pattern(source: str, out: _Collector, path) -> tuple[str, bool, frozenset[str] | None]:
+def _pattern(source: str, out: Fields, path) -> tuple[str, bool, frozenset[str] | None]:
     """The regex with macros expanded ("" if it is wrong), whether it runs on the shadow
     text (see HAN_SENTINEL), and its needles."""
     from re import _compiler, _parser
@@ -505,80 +493,76 @@ def _pattern(source: str, out: _Collector, path) -> tuple[str, bool, frozenset[s
         needles = _needles_in(parsed)
         pattern = _compiler.compile(parsed, re.MULTILINE)
     except re.error as exc:
-        out.add(f"正则表达式有误（{exc.msg}，位置 {exc.pos}）：{source}", *path, "regex")
+        out.problem((*path, "regex"), f"正则表达式有误（{exc.msg}，位置 {exc.pos}）：{source}")
         return "", False, None
     if pattern.search("") is not None:
-        out.add(f"正则表达式能匹配空文字，会到处报错：{source}", *path, "regex")
+        out.problem((*path, "regex"), f"正则表达式能匹配空文字，会到处报错：{source}")
         return "", False, None
     return expanded, shadow, needles
 
 
-def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rule | None:
+def _compile_rule(raw, path, category, lists, out: Fields, file: str) -> Rule | None:
     if not isinstance(raw, dict):
-        out.add("每条规则应当是一个映射（以“- id: …”开头）。", *path)
+        out.problem(path, "每条规则应当是一个映射（以“- id: …”开头）。")
         return None
     before = len(out.problems)
     rule_id = _as_text(raw.get("id"))
     if not rule_id or not _ID_RE.match(rule_id):
-        out.add("规则缺少 id，或 id 不合规：只能用小写英文字母、数字和连字符，如 xiaolao-fuwu。",
-                *path, "id")
+        out.problem((*path, "id"), "规则缺少 id，或 id 不合规：只能用小写英文字母、数字和连字符，如 xiaolao-fuwu。")
         rule_id = rule_id or "?"
-    for key in raw:
-        if key not in _RULE_KEYS:
-            out.add(f"规则 {rule_id} 有未知的项“{key}”。可用的项：{'、'.join(sorted(_RULE_KEYS))}。",
-                    *path, key)
+    out.mapping(path, raw, _RULE_KEYS,
+                f"规则 {rule_id} 有未知的项“{{key}}”。可用的项：{'、'.join(sorted(_RULE_KEYS))}。")
     kinds = [k for k in _KINDS if k in raw]
     if len(kinds) != 1:
-        out.add(f"规则 {rule_id} 须有且只有 wrong（字面）、regex（正则）、table（对照表）、"
-                "check（内置检查）中的一项。", *path)
+        out.problem(path, f"规则 {rule_id} 须有且只有 wrong（字面）、regex（正则）、table（对照表）、"
+                    "check（内置检查）中的一项。")
         return None
     kind = kinds[0]
     cat = raw.get("category", category)
     if cat not in CATEGORIES:
-        out.add(f"规则 {rule_id} 的 category 应为 {'、'.join(CATEGORIES)} 之一"
-                "（可在文件顶层统一写）。", *path, "category")
+        out.problem((*path, "category"), f"规则 {rule_id} 的 category 应为 {'、'.join(CATEGORIES)} 之一"
+                    "（可在文件顶层统一写）。")
     confidence = raw.get("confidence")
     if confidence not in CONFIDENCES:
-        out.add(f"规则 {rule_id} 的 confidence 应为 high、medium 或 low。", *path, "confidence")
+        out.problem((*path, "confidence"), f"规则 {rule_id} 的 confidence 应为 high、medium 或 low。")
     reason = _as_text(raw.get("reason")) or ""
     event = _as_text(raw.get("event")) or ""
     since = until = None
     if cat == "formulation":
         since, until, event = _formulation_dates(raw, rule_id, event, out, path)
     elif "since" in raw or "until" in raw:
-        out.add(f"规则 {rule_id}：since/until 只用于 category 为 formulation 的提法规则。", *path)
+        out.problem(path, f"规则 {rule_id}：since/until 只用于 category 为 formulation 的提法规则。")
     if not reason and cat != "formulation":
-        out.add(f"规则 {rule_id} 缺少 reason（用中文说明为什么是错的）。", *path, "reason")
+        out.problem((*path, "reason"), f"规则 {rule_id} 缺少 reason（用中文说明为什么是错的）。")
 
     right = raw.get("right")
     if right is not None and _as_text(right) is None:
-        out.add(f"规则 {rule_id} 的 right 应当是文字。", *path, "right")
+        out.problem((*path, "right"), f"规则 {rule_id} 的 right 应当是文字。")
     right = _as_text(right) if right is not None else None
     suggestion = _as_text(raw.get("suggestion")) or ""
-    fix = raw.get("fix", True)
-    if not isinstance(fix, bool):
-        out.add(f"规则 {rule_id} 的 fix 只能是 true 或 false。", *path, "fix")
+    fix = out.flag((*path, "fix"), raw.get("fix"), f"规则 {rule_id} 的 fix 只能是 true 或 false。")
+    fix = True if fix is None else fix
     if kind in ("wrong", "regex") and right is None and not suggestion:
-        out.add(f"规则 {rule_id} 须有 right（正确写法）或 suggestion（修改建议）。", *path)
+        out.problem(path, f"规则 {rule_id} 须有 right（正确写法）或 suggestion（修改建议）。")
 
     contexts = {k: _context(raw.get(k), k, lists, out, path) for k in _CONTEXT_KEYS}
     exceptions = raw.get("exceptions") or []
     if not _is_str_list(exceptions):
-        out.add(f"规则 {rule_id} 的 exceptions 应当是短语的列表。", *path, "exceptions")
+        out.problem((*path, "exceptions"), f"规则 {rule_id} 的 exceptions 应当是短语的列表。")
         exceptions = []
 
     wrong, source, shadow, needles, table, check = "", "", False, None, {}, ""
     if kind == "wrong":
         wrong = _as_text(raw["wrong"]) or ""
         if not wrong:
-            out.add(f"规则 {rule_id} 的 wrong 不能为空。", *path, "wrong")
+            out.problem((*path, "wrong"), f"规则 {rule_id} 的 wrong 不能为空。")
         for phrase in exceptions:
             if wrong and wrong not in phrase:
-                out.add(f"规则 {rule_id} 的例外“{phrase}”不含“{wrong}”，不起作用。"
-                        "例外应是包含错误写法的正确短语。", *path, "exceptions")
+                out.problem((*path, "exceptions"), f"规则 {rule_id} 的例外“{phrase}”不含“{wrong}”，不起作用。"
+                            "例外应是包含错误写法的正确短语。")
     elif kind == "regex":
         if not isinstance(raw["regex"], str):
-            out.add(f"规则 {rule_id} 的 regex 应当是文字（建议用单引号括起）。", *path, "regex")
+            out.problem((*path, "regex"), f"规则 {rule_id} 的 regex 应当是文字（建议用单引号括起）。")
         else:
             source, shadow, needles = _pattern(_expand_lists(raw["regex"], lists), out, path)
     elif kind == "table":
@@ -589,47 +573,43 @@ def _compile_rule(raw, path, category, lists, out: _Collector, file: str) -> Rul
                 table_raw = {p[0]: p[1] for p in pairs}
             else:
                 bad = next((p for p in pairs if len(p) != 2), "")
-                out.add(f"规则 {rule_id} 的 table 应当是两字一组、用空格隔开的对照（如“們们 這这”），"
-                        f"“{bad}”不是两个字。", *path, "table")
+                out.problem((*path, "table"), f"规则 {rule_id} 的 table 应当是两字一组、用空格隔开的对照（如“們们 這这”），"
+                            f"“{bad}”不是两个字。")
                 table_raw = {}
         if not isinstance(table_raw, dict) or not table_raw:
             if not isinstance(table_raw, dict):
-                out.add(f"规则 {rule_id} 的 table 应当是“錯: 错”的映射，或“們们 這这”这样的对照。",
-                        *path, "table")
+                out.problem((*path, "table"), f"规则 {rule_id} 的 table 应当是“錯: 错”的映射，或“們们 這这”这样的对照。")
         else:
             for key, value in table_raw.items():
                 if not isinstance(key, str) or len(key) != 1 or _as_text(value) is None:
-                    out.add(f"规则 {rule_id} 的对照表项“{key}: {value}”有误：左边须是单个字符，"
-                            "右边是替换的文字。", *path, "table", key)
+                    out.problem((*path, "table", key), f"规则 {rule_id} 的对照表项“{key}: {value}”有误：左边须是单个字符，"
+                                "右边是替换的文字。")
                 else:
                     table[key] = _as_text(value)
         if any(contexts.values()) or exceptions:
-            out.add(f"规则 {rule_id}：对照表规则不支持上下文条件和例外。", *path)
+            out.problem(path, f"规则 {rule_id}：对照表规则不支持上下文条件和例外。")
         if table:
             source = "[" + "".join(re.escape(c) for c in table) + "]+"
             needles = frozenset(table) if len(table) <= MAX_NEEDLES else None
     else:
         check = _as_text(raw["check"]) or ""
         if check not in CHECKS:
-            out.add(f"规则 {rule_id} 的 check“{check}”不存在。内置检查有：{'、'.join(CHECKS)}。",
-                    *path, "check")
+            out.problem((*path, "check"), f"规则 {rule_id} 的 check“{check}”不存在。内置检查有：{'、'.join(CHECKS)}。")
 
     overrides = raw.get("overrides") or []
     not_in_line = raw.get("not_in_line") or []
     for key, value in (("overrides", overrides), ("not_in_line", not_in_line)):
         if not _is_str_list(value):
-            out.add(f"规则 {rule_id} 的 {key} 应当是{'规则编号' if key == 'overrides' else '词语'}的列表。",
-                    *path, key)
+            out.problem((*path, key), f"规则 {rule_id} 的 {key} 应当是{'规则编号' if key == 'overrides' else '词语'}的列表。")
 
     examples = raw.get("examples") or {}
     flag = silent = []
     if not isinstance(examples, dict) or not set(examples) <= {"flag", "silent"}:
-        out.add(f"规则 {rule_id} 的 examples 应当只有 flag（应查出的句子）和 silent（不应查出的句子）。",
-                *path, "examples")
+        out.problem((*path, "examples"), f"规则 {rule_id} 的 examples 应当只有 flag（应查出的句子）和 silent（不应查出的句子）。")
     else:
         flag, silent = examples.get("flag") or [], examples.get("silent") or []
         if not (_is_str_list(flag) and _is_str_list(silent)):
-            out.add(f"规则 {rule_id} 的 examples 里应当是句子的列表。", *path, "examples")
+            out.problem((*path, "examples"), f"规则 {rule_id} 的 examples 里应当是句子的列表。")
             flag = silent = []
 
     if len(out.problems) != before:

@@ -18,7 +18,7 @@ from pathlib import Path
 from drafter.check.engine import apply_fixes
 from drafter.check.model import Finding
 from drafter.errors import UserError
-from drafter.inputs import read_bytes
+from drafter.inputs import decode_text, read_bytes
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 SUPPORTED = "、".join((".docx", ".txt", ".md"))
@@ -59,10 +59,10 @@ def read_source(path: str | Path) -> str:
 def load_source(path: str | Path) -> Source:
     """Read a file (or "-" for standard input) for checking; UserError if it cannot be read."""
     if str(path) == "-":
-        data = sys.stdin.buffer.read()
-        raw, encoding, bom = _decode(data, "标准输入")
-        raw = raw.replace("\r\n", "\n")
-        return Source("标准输入", "txt", raw, None, raw, encoding, bom)
+        decoded = decode_text(sys.stdin.buffer.read(), "标准输入")
+        raw = decoded.text.replace("\r\n", "\n")
+        return Source("标准输入", "txt", raw, None, raw, decoded.encoding, decoded.bom,
+                      notes=decoded.notes("标准输入"))
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".doc":
@@ -76,36 +76,15 @@ def load_source(path: str | Path) -> Source:
 
         data = read_package(path)
         return Source(str(path), "docx", "\n".join(_docx_lines(path, data)), path)
-    data = read_bytes(path)
-    raw, encoding, bom = _decode(data, str(path))
-    newline = "\r\n" if "\r\n" in raw else "\n"
-    raw = raw.replace("\r\n", "\n")
-    notes = [f"{path} 按 GBK（GB18030）编码读取。"] if encoding == "gb18030" else []
+    decoded = decode_text(read_bytes(path), str(path))
+    encoding, bom = decoded.encoding, decoded.bom
+    newline = "\r\n" if "\r\n" in decoded.text else "\n"
+    raw = decoded.text.replace("\r\n", "\n")
+    notes = decoded.notes(str(path))
     if TEXT_SUFFIXES[suffix] == "txt":
         return Source(str(path), "txt", raw, path, raw, encoding, bom, newline, notes=notes)
     text, prefixes = _strip_markdown(raw)
     return Source(str(path), "md", text, path, raw, encoding, bom, newline, prefixes, notes)
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or GBK as Notepad's “ANSI” saves it."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16", True
-        except UnicodeDecodeError:
-            raise UserError(f"{name} 以 UTF-16 标记开头，但内容无法按 UTF-16 读取，文件可能已损坏。"
-                            "请在编辑器中另存为 UTF-8 后再试。") from None
-    bom = data.startswith(codecs.BOM_UTF8)
-    try:
-        return data.decode("utf-8-sig"), "utf-8", bom
-    except UnicodeDecodeError as exc:
-        first_error = exc
-    try:
-        return data.decode("gb18030"), "gb18030", False
-    except UnicodeDecodeError:
-        line = data[: first_error.start].count(b"\n") + 1
-        raise UserError(f"{name} 既不是 UTF-8 也不是 GBK 编码（第 {line} 行附近有无法识别的字节）。"
-                        "请在编辑器中另存为 UTF-8 后再试。") from None
 
 
 def _strip_markdown(raw: str) -> tuple[str, list[int]]:

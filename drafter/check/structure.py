@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from drafter.check.rules import is_han
-from drafter.document import cn_number, heading_number
+from drafter.numbering import cn_number, parse_cn_number, read_number
 
-_CN_DIGITS = "一二三四五六七八九"
 _CN_PUNCT = frozenset("，。、；：！？“”‘’《》…—")
 
 
@@ -35,19 +34,6 @@ def is_cjk(ch: str) -> bool:
 
 def has_cjk(text: str) -> bool:
     return any(is_han(c) for c in text)
-
-
-def parse_cn_number(text: str) -> int | None:
-    """一..九十九 as written in heading numbers; None for anything else."""
-    if not text or any(c not in _CN_DIGITS + "十" for c in text):
-        return None
-    if "十" not in text:
-        return _CN_DIGITS.index(text) + 1 if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    value = (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10
-    return value + (_CN_DIGITS.index(ones) + 1 if ones else 0)
 
 
 # ---------------------------------------------------------------- quotes
@@ -198,36 +184,7 @@ def _closer_missing(row: int, line: str, opened: tuple[str, int]) -> Item:
 # ---------------------------------------------------------------- headings
 
 
-_CN = "一二三四五六七八九十"
-_HEADING_PATTERNS = (
-    (1, re.compile(rf"^[{_CN}]{{1,3}}(?=、)")),
-    (2, re.compile(rf"^[（(][{_CN}]{{1,3}}[）)]")),
-    (3, re.compile(r"^\d{1,2}(?=[.．、](?!\d))")),
-    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
-)
-_INDENT = " \u3000\t"
 _LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-
-
-def _heading(line: str) -> tuple[int, int, str, int] | None:
-    """(level, column, number token, value) for a line that starts with a heading number."""
-    body = line.lstrip(_INDENT)
-    column = len(line) - len(body)
-    for level, pattern in _HEADING_PATTERNS:
-        match = pattern.match(body)
-        if not match:
-            continue
-        token = match.group()
-        digits = token.strip("（()）")
-        value = int(digits) if digits.isdigit() else parse_cn_number(digits)
-        if value is None:
-            return None
-        if level == 1:
-            token += "、"
-        elif level == 3:
-            token += body[match.end()]
-        return level, column, token, value
-    return None
 
 
 # 第一章 / 第三条: in laws and regulations the items （一）（二） start again in every article.
@@ -242,30 +199,20 @@ def heading_sequence(lines: list[str]) -> Iterator[Item]:
         if article:
             first = 2 if article.group(1) == "条" else 1
             last[first:] = [0] * (5 - first)
-        found = _heading(line)
-        if found is None:
+        typed = read_number(line)
+        if typed is None:
             continue
-        level, column, token, value = found
+        level, value = typed.level, typed.position
         expected = last[level] + 1
         if value != expected:
-            want = _token(level, expected, token)
-            where = (f"上一个{_LEVEL_NAMES[level]}标题是“{_token(level, last[level], token)}”"
+            want = typed.like(expected)
+            where = (f"上一个{_LEVEL_NAMES[level]}标题是“{typed.like(last[level])}”"
                      if last[level] else "这是本级的第一个标题")
-            yield Item(row, column, token, want, None, want,
+            yield Item(row, typed.start, typed.token, want, None, want,
                        f"标题序号不连续：{where}，这里应为“{want}”。")
         last[level] = value
         for deeper in range(level + 1, 5):
             last[deeper] = 0
-
-
-def _token(level: int, value: int, like: str) -> str:
-    """The heading number `value` written the way `like` is (keeps 1. or 1、 as typed)."""
-    if level == 3:
-        return f"{value}{like[-1]}"
-    if level in (2, 4) and like.startswith("("):
-        inner = cn_number(value) if level == 2 else str(value)
-        return f"({inner})"
-    return heading_number(level, value)
 
 
 _ENUM = re.compile(r"(?:^|(?<=[，。；：！？、\s（“]))([一二三四五六七八九十]{1,2})是")

@@ -178,7 +178,7 @@ def _origin(template, source: str) -> str:
 
 def outline_sections(template) -> list[str]:
     """Headings of the rendered outline and which template's block writes each part."""
-    from drafter.document import heading_number
+    from drafter.numbering import heading_number
     from drafter.outline import HEADING_RE, TAG_RE, block_first_line, outline_files, owner
     from drafter.render import make_environment
 

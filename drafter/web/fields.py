@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from drafter.dates import date_text
 from drafter.questions import Question
 
 MULTI_VALUED = ("list", "multichoice", "checklist")  # controls that send a list of strings
@@ -59,10 +60,8 @@ def as_text(question: Question, value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        value = value.date()
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return date_text(value)
     if isinstance(value, list):
         return "、".join(question.choice_label(str(v)) for v in value)
     return str(value)

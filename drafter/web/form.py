@@ -109,14 +109,13 @@ def confirm(template_id: str):
 def last_year(template_id: str):
     """Last year's answers file (uploaded): pre-fills the form, moves the year."""
     from drafter.answers import parse_answers
-    from drafter.plaintext import decode_text
+    from drafter.inputs import decode_text
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise UserError("请先选择去年的答案文件（.yaml），再点“载入”。")
     name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]
-    text, _encoding = decode_text(upload.read(), name)
-    last = parse_answers(text, name)
+    last = parse_answers(decode_text(upload.read(), name).text, name)
     from drafter.web.workspace import open_session
 
     workspace = g.workspace
