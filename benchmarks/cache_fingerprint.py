@@ -2,7 +2,7 @@
 
     python benchmarks/cache_fingerprint.py
 
-Every cache folder is keyed by drafter.cache.package_fingerprint(): path, size,
+Every cache folder is keyed by drafter.files.cache.package_fingerprint(): path, size,
 modification time and inode of every file of the installed package, walked once per
 process. Measured here in-process against the alternative of hashing every file's
 bytes, and against the time a warm `drafter render` takes as a whole (~230 ms).
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from drafter import cache
+from drafter.files import cache
 
 try:
     from _sha256 import sha256

@@ -49,10 +49,10 @@ def answers_files(folder: Path, count: int) -> list[Path]:
 
 def documents(paths: list[Path]):
     """drafter Documents for the answers files, via the library (setup, not timed)."""
-    from drafter.answers import read_answers
-    from drafter.pipeline import draft_from_answers
-    from drafter.render import make_environment
-    from drafter.templates import load_template
+    from drafter.interview.answers import read_answers
+    from drafter.render.engine import make_environment
+    from drafter.render.pipeline import draft_from_answers
+    from drafter.templates.loader import load_template
 
     template = load_template(TEMPLATE)
     env = make_environment(template)
@@ -96,7 +96,7 @@ def docxtpl_template(reference: Path, out: Path) -> Path:
     """A docxtpl template with drafter's styles: one styled paragraph per block role."""
     import docx
 
-    from drafter.styles import load_profile
+    from drafter.writers.styles import load_profile
 
     profile = load_profile("gongwen")
     document = docx.Document(str(reference))

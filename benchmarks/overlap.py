@@ -47,9 +47,9 @@ def shared_fraction(mine: list[str], theirs: list[str], run: int = RUN) -> float
 
 def render(example: Path, genre: str):
     """The example's draft in `genre`, rendered through the library like `drafter render`."""
-    from drafter.answers import read_answers
-    from drafter.pipeline import draft_from_answers
-    from drafter.templates import load_template
+    from drafter.interview.answers import read_answers
+    from drafter.render.pipeline import draft_from_answers
+    from drafter.templates.loader import load_template
 
     answers = read_answers(example)
     answers.values["genre"] = genre
@@ -58,7 +58,7 @@ def render(example: Path, genre: str):
 
 def example_groups() -> dict[str, list[Path]]:
     """Template id → its example answers files, for templates with two or more."""
-    from drafter.answers import read_answers
+    from drafter.interview.answers import read_answers
 
     groups: dict[str, list[Path]] = {}
     for path in sorted(EXAMPLES.glob("*.yaml")):

@@ -31,7 +31,7 @@ TARGET_MS = 100.0
 
 def filled_workspace():
     """A workspace whose kexie session holds the example's answers (state in a temp folder)."""
-    from drafter.answers import read_answers
+    from drafter.interview.answers import read_answers
     from drafter.web.workspace import Workspace
 
     os.environ["DRAFTER_STATE_DIR"] = tempfile.mkdtemp(prefix="serve-bench-state-")

@@ -13,7 +13,7 @@ def core_template_dir() -> Path:
 
 @pytest.fixture
 def core_template(core_template_dir):
-    from drafter.templates import load_template
+    from drafter.templates.loader import load_template
 
     return load_template(str(core_template_dir))
 

@@ -11,19 +11,19 @@ import importlib.util
 
 from conftest import REPO
 
-from drafter.document import Kind
+from drafter.document.model import Kind
 
 
 def values_of(path) -> dict:
-    from drafter.answers import read_answers
+    from drafter.interview.answers import read_answers
 
     return dict(read_answers(path).values)
 
 
 def render(template, values: dict):
     """The Document for `values`, checked as an answers file would be."""
-    from drafter.answers import AnswersFile
-    from drafter.pipeline import check_answers, draft_from_values
+    from drafter.interview.answers import AnswersFile
+    from drafter.render.pipeline import check_answers, draft_from_values
 
     clean, _ = check_answers(template, AnswersFile("test.yaml", values=values))
     return draft_from_values(template, clean).document

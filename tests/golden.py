@@ -34,9 +34,9 @@ def _readable_xml(xml: str) -> str:
 
 def render_example(example: Path) -> dict[str, str]:
     """File name under tests/golden/ → expected content, for one example answers file."""
-    from drafter.answers import read_answers
-    from drafter.pipeline import document_bytes, draft_from_answers
-    from drafter.templates import load_template
+    from drafter.interview.answers import read_answers
+    from drafter.render.pipeline import document_bytes, draft_from_answers
+    from drafter.templates.loader import load_template
 
     answers = read_answers(example)
     template = load_template(answers.template_id)

@@ -65,7 +65,7 @@ def save_songti(path: Path, paragraphs=HANDMADE) -> Path:
 
 def text_without_heading_numbers(paragraphs: list[tuple[str, bool]]) -> str:
     """All text, whitespace removed, with the typed number of each heading paragraph dropped."""
-    from drafter.numbering import heading_level
+    from drafter.document.numbering import heading_level
 
     out = []
     for text, is_heading in paragraphs:

@@ -30,7 +30,7 @@ FOOTER_RE = re.compile(r"^—\s*(\d+)\s*—$")
 
 def to_pdf(docx_files: list[bytes | Path], folder: Path) -> list[Path]:
     """Convert documents (bytes or paths) with one LibreOffice start; PDFs in input order."""
-    from drafter.preview import convert_to_pdf
+    from drafter.office.preview import convert_to_pdf
 
     folder.mkdir(parents=True, exist_ok=True)
     sources = []

@@ -1,7 +1,7 @@
 import pytest
 
-from drafter.answers import dump_answers, parse_answers, validate_answers
 from drafter.errors import AnswersError
+from drafter.interview.answers import dump_answers, parse_answers, validate_answers
 
 GOOD = """template: core-test
 template_version: "2.1"

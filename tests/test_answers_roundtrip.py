@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter.answers import dump_answers, parse_answers, read_answers, validate_answers
-from drafter.interview import DefaultAnswers, Questionnaire
-from drafter.session import InterviewSession
-from drafter.templates import load_template
+from drafter.interview.answers import dump_answers, parse_answers, read_answers, validate_answers
+from drafter.interview.session import InterviewSession
+from drafter.interview.terminal import DefaultAnswers, Questionnaire
+from drafter.templates.loader import load_template
 
 TEMPLATE = load_template(str(Path(__file__).parent / "data" / "interview_template"))
 

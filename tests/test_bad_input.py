@@ -268,10 +268,10 @@ def test_utf8_with_bom_is_fine(tmp_path, capsys):
 
 def test_lone_surrogates_through_the_library_are_removed_naming_the_field(tmp_path, monkeypatch):
     """The questionnaire and the Python API can hand over lone surrogates; files cannot."""
-    from drafter import resume
-    from drafter.answers import AnswersFile, read_answers
-    from drafter.pipeline import draft_from_answers, write_draft
-    from drafter.templates import load_template
+    from drafter.interview import resume
+    from drafter.interview.answers import AnswersFile, read_answers
+    from drafter.render.pipeline import draft_from_answers, write_draft
+    from drafter.templates.loader import load_template
 
     template = load_template(str(ROBUST))
     values = {"org": "安澜县\ud800科协", "title_text": "标题\udfff\uffff", "items": ["甲\udc00"],
@@ -291,8 +291,8 @@ def test_lone_surrogates_through_the_library_are_removed_naming_the_field(tmp_pa
 
 def test_unvalidated_values_are_made_safe_by_the_writer_and_the_file_name(tmp_path):
     """Values that skipped validation still cannot corrupt the file or break its name."""
-    from drafter.pipeline import document_bytes, draft_from_values, write_draft
-    from drafter.templates import load_template
+    from drafter.render.pipeline import document_bytes, draft_from_values, write_draft
+    from drafter.templates.loader import load_template
 
     template = load_template(str(ROBUST))
     draft = draft_from_values(template, {"org": "单位\ud800\x01", "title_text": "标题\x0b\ufffe"})
@@ -306,8 +306,8 @@ def test_unvalidated_values_are_made_safe_by_the_writer_and_the_file_name(tmp_pa
 
 def test_a_lone_surrogate_is_not_called_a_control_character(tmp_path):
     """Issue 16.9: the warning named what was removed wrongly."""
-    from drafter.answers import AnswersFile, validate_answers
-    from drafter.templates import load_template
+    from drafter.interview.answers import AnswersFile, validate_answers
+    from drafter.templates.loader import load_template
 
     template = load_template(str(ROBUST))
     _, warnings = validate_answers(template, AnswersFile("（问卷）", values={

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter import batch
-from drafter.batch_inputs import collect_answers
 from drafter.cli import main
+from drafter.render import batch
+from drafter.render.batch_inputs import collect_answers
 
 GOOD = """template: core-test
 answers:
@@ -142,7 +142,7 @@ def test_interrupt_in_process_leaves_only_whole_files(capsys, tmp_path, core_tem
     answers = write_answers(tmp_path / "ans", **{k: GOOD.format(org=f"{k}县科协")
                                                  for k in ("甲", "乙", "丙")})
     out = tmp_path / "out"
-    import drafter.output
+    import drafter.files.output
 
     calls = []
     real_fsync = os.fsync
@@ -153,7 +153,7 @@ def test_interrupt_in_process_leaves_only_whole_files(capsys, tmp_path, core_tem
             raise KeyboardInterrupt
         real_fsync(fd)
 
-    monkeypatch.setattr(drafter.output.os, "fsync", fsync_then_interrupt)
+    monkeypatch.setattr(drafter.files.output.os, "fsync", fsync_then_interrupt)
     code, stdout, err = run(capsys, "render", core_template_dir, "--answers", *answers.values(),
                             "--out-dir", out, "-f", "txt", "-j", "1")
     assert code == 130
@@ -281,7 +281,7 @@ def test_a_file_name_too_long_for_the_file_system_is_a_message(capsys, tmp_path,
 
 
 def test_the_temporary_of_a_255_byte_name_fits_too(tmp_path):
-    from drafter.output import atomic_write_text
+    from drafter.files.output import atomic_write_text
 
     name = "材" * 83 + ".txt"  # 253 bytes: the temporary adds 14
     atomic_write_text(tmp_path / name, "正文")
@@ -291,16 +291,16 @@ def test_the_temporary_of_a_255_byte_name_fits_too(tmp_path):
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_bug_in_one_file_is_reported_with_its_traceback_and_the_rest_written(
         capsys, tmp_path, core_template_dir, monkeypatch, jobs):
-    import drafter.pipeline
+    import drafter.render.pipeline
 
-    real = drafter.pipeline.draft_from_values
+    real = drafter.render.pipeline.draft_from_values
 
     def buggy(template, values, *args, **kwargs):
         if values["org"] == "乙县科协":
             raise ZeroDivisionError("division by zero")
         return real(template, values, *args, **kwargs)
 
-    monkeypatch.setattr(drafter.pipeline, "draft_from_values", buggy)  # forked workers too
+    monkeypatch.setattr(drafter.render.pipeline, "draft_from_values", buggy)  # forked workers too
     answers = write_answers(tmp_path / "ans", **{k: GOOD.format(org=f"{k}县科协")
                                                  for k in ("甲", "乙", "丙")})
     out = tmp_path / "out"
@@ -318,16 +318,16 @@ def test_a_bug_in_one_file_is_reported_with_its_traceback_and_the_rest_written(
 
 def test_a_worker_that_dies_fails_its_files_and_the_report_is_still_printed(
         capsys, tmp_path, core_template_dir, monkeypatch):
-    import drafter.pipeline
+    import drafter.render.pipeline
 
-    real = drafter.pipeline.draft_from_values
+    real = drafter.render.pipeline.draft_from_values
 
     def dies(template, values, *args, **kwargs):
         if values["org"] == "乙县科协":
             os._exit(3)  # as if the kernel killed it for lack of memory
         return real(template, values, *args, **kwargs)
 
-    monkeypatch.setattr(drafter.pipeline, "draft_from_values", dies)
+    monkeypatch.setattr(drafter.render.pipeline, "draft_from_values", dies)
     answers = write_answers(tmp_path / "ans", **{k: GOOD.format(org=f"{k}县科协")
                                                  for k in ("甲", "乙", "丙")})
     code, _, err = run(capsys, "render", core_template_dir, "--answers", *answers.values(),

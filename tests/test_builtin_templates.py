@@ -7,9 +7,9 @@ import pytest
 from conftest import REPO
 from docx import Document as open_docx
 
-from drafter.answers import read_answers
-from drafter.document import Kind
-from drafter.pipeline import render_file
+from drafter.document.model import Kind
+from drafter.interview.answers import read_answers
+from drafter.render.pipeline import render_file
 
 ORGANISATIONS = {
     "kexie": ("科普", "学会", "院士专家工作站", "科技工作者之家"),
@@ -66,9 +66,9 @@ def test_measures_differ_between_organisations(drafts, a, b):
 @pytest.mark.parametrize("template", ["kexie", "gonghui", "gongqingtuan", "fulian"])
 def test_county_must_end_in_its_level(template):
     """The county's last character makes 全县、县委…; a name without one is refused up front."""
-    from drafter.answers import AnswersFile, validate_answers
     from drafter.errors import AnswersError
-    from drafter.templates import load_template
+    from drafter.interview.answers import AnswersFile, validate_answers
+    from drafter.templates.loader import load_template
 
     loaded = load_template(template)
     values = dict(read_answers(REPO / "examples" / f"{template}.yaml").values)

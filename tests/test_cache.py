@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from drafter import cache, yamlio
-from drafter.cache import cache_dir, cached_file, read_cached, write_cached
+from drafter.files import cache, yamlio
+from drafter.files.cache import cache_dir, cached_file, read_cached, write_cached
 
 REPO = Path(__file__).parent.parent
 EXAMPLE = REPO / "examples" / "kexie.yaml"
@@ -320,11 +320,11 @@ def test_a_warm_render_trusts_the_clean_check_record_without_importing_the_check
     probe = ("import sys\nfrom drafter.cli import main\n"
              "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
              "print(sorted(m for m in sys.modules if m in "
-             "('drafter.template_check', 'drafter.outline')), file=sys.stderr)\n")
+             "('drafter.templates.check', 'drafter.templates.outline')), file=sys.stderr)\n")
     env = {**os.environ, "DRAFTER_CACHE_DIR": str(tmp_path / "cache")}
     argv = ["render", "kexie", "--answers", str(EXAMPLE), "-o", "-", "--format", "txt"]
     runs = [subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True,
                            env=env, cwd=tmp_path) for _ in range(2)]
     assert [r.stderr.strip().splitlines()[-1] for r in runs] == [
-        "['drafter.outline', 'drafter.template_check']", "[]"]
+        "['drafter.templates.check', 'drafter.templates.outline']", "[]"]
     assert runs[0].stdout == runs[1].stdout

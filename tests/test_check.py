@@ -16,7 +16,7 @@ from drafter.check import (
     summary_line,
 )
 from drafter.check.rules import load_rules
-from drafter.document import parse_outline
+from drafter.document.model import parse_outline
 
 DATA = Path(__file__).parent / "data" / "check"
 DAMAGED = (DATA / "damaged.txt").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 from drafter.check import apply_fixes, check_text
 from drafter.check.dates import DocDate, detect_date, parse_date, resolve_date
 from drafter.cli import main
-from drafter.formulations import load
+from drafter.render.formulations import load
 
 
 def located(findings):

@@ -19,7 +19,7 @@ from handmade import HANDMADE, W_NS, save_songti, set_east_asian_font, songti_do
 
 from drafter.check.layout import MUST, SHOULD, check_layout, compare
 from drafter.cli import main
-from drafter.styles import load_profile
+from drafter.writers.styles import load_profile
 
 docx = pytest.importorskip("docx")
 REPO = Path(__file__).parent.parent
@@ -39,7 +39,7 @@ def found(deviations) -> set[tuple]:
 
 
 def rendered(template: str, folder: Path) -> Path:
-    from drafter.pipeline import render_file
+    from drafter.render.pipeline import render_file
 
     _, path, _ = render_file(template, REPO / "examples" / f"{template}.yaml",
                              str(folder / f"{template}.docx"))
@@ -192,7 +192,7 @@ def test_theme_fonts_follow_the_documents_east_asian_language(tmp_path):
 
 def test_bold_toggles_between_paragraph_and_character_styles():
     """Word's toggle rule: a bold character style on a bold paragraph style is not bold."""
-    from drafter.docx_styles import Resolver
+    from drafter.document.docx_styles import Resolver
 
     document = docx.Document()
     strong = document.styles.add_style("强调", 2)  # character style

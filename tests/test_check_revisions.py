@@ -71,7 +71,7 @@ def part(path: Path, name: str):
 def accepted_text(path: Path) -> str:
     document = docx.Document(str(path))
     accept_all(document)
-    from drafter.docx_text import paragraph_text, paragraphs
+    from drafter.document.docx_text import paragraph_text, paragraphs
 
     return "\n".join(paragraph_text(p) for p in paragraphs(document.element.body))
 

@@ -11,9 +11,9 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_rendered_example_checks_clean_at_every_confidence(example):
-    from drafter.answers import read_answers
-    from drafter.pipeline import draft_from_answers
-    from drafter.templates import load_template
+    from drafter.interview.answers import read_answers
+    from drafter.render.pipeline import draft_from_answers
+    from drafter.templates.loader import load_template
 
     answers = read_answers(example)
     draft = draft_from_answers(load_template(answers.template_id or example.stem), answers)

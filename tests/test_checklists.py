@@ -8,16 +8,22 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from drafter.answers import AnswersFile, validate_answers
+from drafter.document.measure import Measure, report
 from drafter.errors import TemplateError
-from drafter.expressions import is_asked
-from drafter.filters import ended, join_cn
-from drafter.helpers import answer_warnings, default_day, document_date, place_name, stable_index
-from drafter.measure import Measure, report
-from drafter.questions import parse_question
-from drafter.render import render_document
-from drafter.template_check import check_template
-from drafter.templates import load_template
+from drafter.interview.answers import AnswersFile, validate_answers
+from drafter.interview.expressions import is_asked
+from drafter.interview.questions import parse_question
+from drafter.render.engine import render_document
+from drafter.render.filters import ended, join_cn
+from drafter.render.helpers import (
+    answer_warnings,
+    default_day,
+    document_date,
+    place_name,
+    stable_index,
+)
+from drafter.templates.check import check_template
+from drafter.templates.loader import load_template
 
 CHECKLIST = {
     "name": "s1_done", "type": "checklist", "label": "做了哪些工作",

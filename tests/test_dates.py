@@ -1,4 +1,4 @@
-"""The 公文 date grammar (drafter.dates) and everything that reads or writes dates with it:
+"""The 公文 date grammar (drafter.document.dates) and everything that reads or writes dates with it:
 date questions, `format`'s 落款, the checker's document date, the date_cn filter."""
 
 import datetime as dt
@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 
 from drafter.check.dates import detect_date
-from drafter.dates import date_at, date_line, date_text, find_date, parse_date
-from drafter.document import Kind
-from drafter.filters import format_date
-from drafter.plaintext import parse_plaintext
-from drafter.questions import Question
+from drafter.document.dates import date_at, date_line, date_text, find_date, parse_date
+from drafter.document.model import Kind
+from drafter.document.plaintext import parse_plaintext
+from drafter.interview.questions import Question
+from drafter.render.filters import format_date
 
 MAY_8 = dt.date(2024, 5, 8)
 

@@ -1,5 +1,5 @@
-from drafter.document import Kind, heading_numbers, parse_outline
-from drafter.numbering import cn_number
+from drafter.document.model import Kind, heading_numbers, parse_outline
+from drafter.document.numbering import cn_number
 
 OUTLINE = """# 标题
 @副标题 ——在会议上的发言

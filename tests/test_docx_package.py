@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from drafter.cli import main
-from drafter.docx_package import check_package
 from drafter.errors import UserError
+from drafter.files.docx_package import check_package
 
 REPO = Path(__file__).parent.parent
 EXAMPLE = REPO / "examples" / "kexie.yaml"
@@ -114,7 +114,7 @@ def bomb(tmp_path) -> Path:
 
 @pytest.fixture
 def good_docx(tmp_path) -> bytes:
-    from drafter.pipeline import render_file
+    from drafter.render.pipeline import render_file
 
     _, path, _ = render_file("kexie", EXAMPLE, str(tmp_path / "好.docx"))
     return path.read_bytes()

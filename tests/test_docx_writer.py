@@ -12,9 +12,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from drafter.document import parse_outline
-from drafter.styles import load_profile
+from drafter.document.model import parse_outline
 from drafter.writers.docx import write_docx
+from drafter.writers.styles import load_profile
 
 ORG = "某某县科学技术协会"
 TITLE = "2024年县科协“六个坚持”经验交流材料"
@@ -293,7 +293,7 @@ def test_placeholder_is_highlighted_and_red(out):
 def test_placeholder_and_table_cells_split_their_shared_punctuation_too(tmp_path, profile):
     """A placeholder keeps its style and highlight around a piece named for LibreOffice;
     a table cell's line (text read from Word) is split like a body paragraph."""
-    from drafter.document import Block, Document, Kind, Span
+    from drafter.document.model import Block, Document, Kind, Span
 
     document = Document((
         Block(Kind.PARAGRAPH, (Span("【待补充：×】", placeholder=True),)),

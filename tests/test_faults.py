@@ -23,7 +23,7 @@ import pytest
 import yaml
 from office import assert_valid_docx, fake_soffice
 
-import drafter.output
+import drafter.files.output
 from drafter.cli import main
 
 REPO = Path(__file__).parent.parent
@@ -66,7 +66,7 @@ def test_disk_full_at_fsync_keeps_the_earlier_file(monkeypatch, capsys, target):
     def full(fd):
         raise oserror(errno.ENOSPC)
 
-    monkeypatch.setattr(drafter.output.os, "fsync", full)
+    monkeypatch.setattr(drafter.files.output.os, "fsync", full)
     status, said = render(capsys, target, "--force")
     assert status == 2
     assert "磁盘空间不足" in said and "原有文件（如有）未受影响" in said
@@ -95,7 +95,7 @@ class _FillsUp:
 
 def test_disk_full_mid_write_keeps_the_earlier_file(monkeypatch, capsys, target):
     real_fdopen = os.fdopen
-    monkeypatch.setattr(drafter.output.os, "fdopen",
+    monkeypatch.setattr(drafter.files.output.os, "fdopen",
                         lambda fd, mode: _FillsUp(real_fdopen(fd, mode)))
     status, said = render(capsys, target, "--force")
     assert status == 2
@@ -104,7 +104,7 @@ def test_disk_full_mid_write_keeps_the_earlier_file(monkeypatch, capsys, target)
 
 
 def test_disk_full_for_a_new_file_leaves_nothing(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(drafter.output.os, "fsync", lambda fd: (_ for _ in ()).throw(
+    monkeypatch.setattr(drafter.files.output.os, "fsync", lambda fd: (_ for _ in ()).throw(
         oserror(errno.ENOSPC)))
     status, said = render(capsys, tmp_path / "新稿.docx")
     assert status == 2 and "磁盘空间不足" in said
@@ -119,7 +119,7 @@ def test_read_only_folder_is_reported_simulated(monkeypatch, capsys, target):
     def denied(*args, **kwargs):
         raise oserror(errno.EACCES)
 
-    monkeypatch.setattr(drafter.output.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(drafter.files.output.tempfile, "mkstemp", denied)
     status, said = render(capsys, target, "--force")
     assert status == 2
     assert "没有权限写入" in said
@@ -139,7 +139,7 @@ def test_read_only_folder_is_reported_for_real(capsys, target):
 
 def test_read_only_file_is_not_replaced_even_with_force_simulated(monkeypatch, capsys, target):
     real_access = os.access
-    monkeypatch.setattr(drafter.output.os, "access",
+    monkeypatch.setattr(drafter.files.output.os, "access",
                         lambda path, mode: False if Path(path) == target else
                         real_access(path, mode))
     status, said = render(capsys, target, "--force")
@@ -165,7 +165,7 @@ def test_file_locked_by_another_program_is_reported(monkeypatch, capsys, target)
     def locked(src, dst):
         raise PermissionError(errno.EACCES, "The process cannot access the file")
 
-    monkeypatch.setattr(drafter.output.os, "replace", locked)
+    monkeypatch.setattr(drafter.files.output.os, "replace", locked)
     status, said = render(capsys, target, "--force")
     assert status == 2
     assert "被占用" in said
@@ -227,13 +227,13 @@ def test_a_replaced_file_keeps_its_permissions(capsys, target):
 
 @pytest.mark.skipif(not POSIX, reason="需要 POSIX shell")
 def test_preview_disk_full_keeps_the_earlier_pdf(monkeypatch, capsys, tmp_path):
-    from drafter.pipeline import render_file
+    from drafter.render.pipeline import render_file
 
     _, docx_path, _ = render_file("kexie", EXAMPLE, str(tmp_path / "材料.docx"))
     pdf = tmp_path / "材料.pdf"
     pdf.write_bytes(EARLIER)
     monkeypatch.setenv("DRAFTER_SOFFICE", str(fake_soffice(tmp_path)))
-    monkeypatch.setattr(drafter.output.os, "fsync", lambda fd: (_ for _ in ()).throw(
+    monkeypatch.setattr(drafter.files.output.os, "fsync", lambda fd: (_ for _ in ()).throw(
         oserror(errno.ENOSPC)))
     assert main(["preview", str(docx_path), "--force"]) == 2
     err = capsys.readouterr().err
@@ -267,7 +267,7 @@ def test_a_fault_in_the_middle_of_a_batch_fails_that_file_alone(monkeypatch, cap
             raise oserror(errno.ENOSPC)
         real_fsync(fd)
 
-    monkeypatch.setattr(drafter.output.os, "fsync", third_is_full)
+    monkeypatch.setattr(drafter.files.output.os, "fsync", third_is_full)
     status = main(["render", "kexie", "--answers", str(answers), "--out-dir", str(out), "-j", "1"])
     captured = capsys.readouterr()
     assert status == 2
@@ -336,8 +336,8 @@ def test_resume_file_survives_kill_9_mid_questionnaire(tmp_path):
 
 SAVER = """
 import sys
-from drafter import resume
-from drafter.templates import load_template
+from drafter.interview import resume
+from drafter.templates.loader import load_template
 
 template = load_template(sys.argv[1])
 n = 0
@@ -354,8 +354,8 @@ def test_resume_file_is_whole_whenever_the_process_dies(tmp_path):
     """Kill a process that saves answers over and over: the file is always one whole save."""
     from pty_helpers import TEMPLATE
 
-    from drafter import resume
-    from drafter.templates import load_template
+    from drafter.interview import resume
+    from drafter.templates.loader import load_template
 
     env = dict(os.environ, DRAFTER_STATE_DIR=str(tmp_path / "state"))
     process = subprocess.Popen([sys.executable, "-c", SAVER, str(TEMPLATE)], env=env,
@@ -389,6 +389,6 @@ def test_temporary_files_are_named_so_batches_can_find_them(tmp_path):
         return fd, name
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(drafter.output.tempfile, "mkstemp", spy)
-        drafter.output.atomic_write_text(tmp_path / "材料.txt", "正文")
+        mp.setattr(drafter.files.output.tempfile, "mkstemp", spy)
+        drafter.files.output.atomic_write_text(tmp_path / "材料.txt", "正文")
     assert seen and seen[0].startswith(".材料.txt.") and seen[0].endswith(".tmp")

@@ -94,7 +94,7 @@ def test_the_command_is_listed_with_chinese_help(capsys):
 
 
 def test_preview_does_not_install_anything(config_home, tmp_path):
-    from drafter.preview import fontconfig_file
+    from drafter.office.preview import fontconfig_file
 
     fontconfig_file(tmp_path)  # what preview writes: a private file in its own temp folder
     assert not config_home.exists()

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from drafter.cli import main
-from drafter.document import Kind
-from drafter.numbering import heading_level
-from drafter.plaintext import parse_plaintext, to_markup
+from drafter.document.model import Kind
+from drafter.document.numbering import heading_level
+from drafter.document.plaintext import parse_plaintext, to_markup
 
 PLAIN = """2024年县科协“六个坚持”经验交流材料
 ——在全市科协系统经验交流会上的发言
@@ -129,9 +129,9 @@ def test_our_own_text_output_reads_back_to_the_same_document(capsys, tmp_path,
                        "  programmes: [科普大篷车, 科技小院]\n", "utf-8")
     out = tmp_path / f"draft.{fmt}"
     assert main(["render", str(core_template_dir), "--answers", str(answers), "-o", str(out)]) == 0
-    from drafter.answers import read_answers
-    from drafter.pipeline import draft_from_answers
-    from drafter.templates import load_template
+    from drafter.interview.answers import read_answers
+    from drafter.render.pipeline import draft_from_answers
+    from drafter.templates.loader import load_template
 
     original = draft_from_answers(load_template(str(core_template_dir)),
                                   read_answers(answers)).document
@@ -161,7 +161,7 @@ def run(capsys, *argv):
 
 def test_format_to_docx_styles_headings_and_indents_paragraphs(capsys, tmp_path):
     docx = pytest.importorskip("docx")
-    from drafter.styles import load_profile
+    from drafter.writers.styles import load_profile
 
     source = tmp_path / "原稿.txt"
     source.write_text(PLAIN, "utf-8")

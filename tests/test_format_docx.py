@@ -14,7 +14,7 @@ import pytest
 from handmade import HANDMADE, W_NS, save_songti, songti_document, text_without_heading_numbers
 
 from drafter.cli import main
-from drafter.document import Kind
+from drafter.document.model import Kind
 
 docx = pytest.importorskip("docx")
 W = "{" + W_NS + "}"
@@ -27,7 +27,7 @@ def run(capsys, *argv):
 
 
 def read(path: Path):
-    from drafter.docx_reader import read_docx
+    from drafter.document.docx_reader import read_docx
 
     return read_docx(path)
 
@@ -38,7 +38,7 @@ def structure(document):
 
 def output_text(path: Path) -> str:
     """The formatted document's text, whitespace removed, heading numbers dropped."""
-    from drafter.numbering import heading_level
+    from drafter.document.numbering import heading_level
 
     out = []
     for p in docx.Document(str(path)).paragraphs:
@@ -56,7 +56,7 @@ def input_paragraphs(paragraphs=HANDMADE) -> list[tuple[str, bool]]:
 
 def test_hand_made_docx_becomes_gongwen_with_the_same_text(capsys, tmp_path):
     from drafter.check.layout import check_layout
-    from drafter.styles import load_profile
+    from drafter.writers.styles import load_profile
 
     source = save_songti(tmp_path / "原稿.docx")
     code, out, err = run(capsys, "format", source)

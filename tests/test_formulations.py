@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from drafter.formulations import load
+from drafter.render.formulations import load
 
 
 @pytest.mark.parametrize(("on", "expected"), [
@@ -62,7 +62,7 @@ def test_ended_by_names_the_event_that_replaced_a_wording():
 
 def test_the_plain_form_rebuilds_the_same_data():
     """The checker keeps the file in drafter's cache as plain values, so a warm run reads no YAML."""
-    from drafter.formulations import Formulations
+    from drafter.render.formulations import Formulations
 
     f = load()
     again = Formulations.from_plain(f.plain())

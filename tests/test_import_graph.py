@@ -17,7 +17,7 @@ def test_the_script_prints_the_graph_and_says_it_is_clean():
     script = Path(import_graph.__file__)
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
-    assert "drafter.template_check → " in result.stdout
+    assert "drafter.templates.check → " in result.stdout
     assert result.stdout.rstrip().endswith(
         "no cycle, no library module imports drafter.commands, no private imports")
 

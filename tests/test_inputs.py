@@ -15,9 +15,9 @@ from template_helpers import write_template
 
 from drafter.cli import main
 from drafter.errors import UserError
-from drafter.inputs import MAX_TEXT_FILE, decode_text, read_bytes, read_text
-from drafter.template_check import check_template, ensure_renderable
-from drafter.templates import discover_all, load_template, load_with_problems
+from drafter.files.inputs import MAX_TEXT_FILE, decode_text, read_bytes, read_text
+from drafter.templates.check import check_template, ensure_renderable
+from drafter.templates.loader import discover_all, load_template, load_with_problems
 
 REPO = Path(__file__).parent.parent
 
@@ -117,7 +117,7 @@ def test_only_the_files_a_template_uses_are_read_for_the_clean_check(tmp_path, m
 
 
 def test_an_edited_used_file_reruns_the_check_and_an_unused_one_does_not(tmp_path, monkeypatch):
-    import drafter.template_check as template_check
+    import drafter.templates.check as template_check
 
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
     folder = write_template(tmp_path)
@@ -166,7 +166,7 @@ def test_undecodable_texts_are_a_user_error(data, message):
 
 def test_format_and_check_read_a_damaged_utf16_file_alike(tmp_path, capsys):
     """Bug: `format` decoded UTF-16 without catching the error (a traceback) while `check`
-    said what was wrong; both now decode with drafter.inputs.decode_text."""
+    said what was wrong; both now decode with drafter.files.inputs.decode_text."""
     source = tmp_path / "a.txt"
     source.write_bytes(b"\xff\xfe" + "正文".encode("utf-16-le") + b"A")
     for argv in (["format", str(source), "-o", str(tmp_path / "b.txt")], ["check", str(source)]):

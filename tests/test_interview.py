@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from drafter.cli import main
-from drafter.interview import (
+from drafter.interview.session import InterviewSession, prefilled_default
+from drafter.interview.terminal import (
     RENDER,
     DefaultAnswers,
     GoBack,
@@ -17,8 +18,7 @@ from drafter.interview import (
     TerminalAsker,
     display,
 )
-from drafter.session import InterviewSession, prefilled_default
-from drafter.templates import load_template
+from drafter.templates.loader import load_template
 
 TEMPLATE_DIR = Path(__file__).parent / "data" / "interview_template"
 THIS_YEAR = dt.date.today().year
@@ -168,7 +168,7 @@ def test_back_from_a_question_changed_in_review_reaches_the_one_before(template)
 
 
 def test_figures_unchanged_from_last_year_are_listed_and_the_ticked_ones_asked_again(template):
-    from drafter.answers import AnswersFile
+    from drafter.interview.answers import AnswersFile
 
     last = AnswersFile("去年.yaml", "interview-test", "0.1",
                        {**ANSWERS, "year": 2023, "events": 96, "date": dt.date(2023, 12, 1)})
@@ -191,7 +191,7 @@ def test_when_skips_a_question(template):
 
 
 def test_every_answer_is_saved_to_the_resume_store_as_it_is_given(template, monkeypatch):
-    from drafter import resume
+    from drafter.interview import resume
 
     snapshots: list[dict] = []
     monkeypatch.setattr(resume, "save", lambda tpl, values: snapshots.append(dict(values)))
@@ -211,7 +211,7 @@ def test_resumed_answers_are_kept_and_not_asked_again(template):
 
 def test_review_changes_one_answer_and_follows_its_consequences(template, monkeypatch):
     # Turning has_station off sets the count aside; turning it on again brings it back.
-    from drafter import resume
+    from drafter.interview import resume
 
     saved: list[dict] = []
     monkeypatch.setattr(resume, "save", lambda tpl, values: saved.append(dict(values)))
@@ -314,7 +314,7 @@ def test_defaults_render_without_asking(tmp_path, monkeypatch, capsys):
 
 def test_defaults_name_the_file_after_the_template_and_keep_a_resume_file(tmp_path, monkeypatch,
                                                                           state_dir):
-    from drafter import resume
+    from drafter.interview import resume
 
     monkeypatch.chdir(tmp_path)
     template = load_template(str(TEMPLATE_DIR))
@@ -419,14 +419,14 @@ class ScriptedTerminal(ScriptedAsker):
 def terminal(monkeypatch):
     import sys
 
-    import drafter.interview
+    import drafter.interview.terminal
 
     class TTY:
         def isatty(self):
             return True
 
     monkeypatch.setattr(sys, "stdin", TTY())
-    monkeypatch.setattr(drafter.interview, "TerminalAsker", ScriptedTerminal)
+    monkeypatch.setattr(drafter.interview.terminal, "TerminalAsker", ScriptedTerminal)
     ScriptedTerminal.instances = []
     return ScriptedTerminal.instances
 
@@ -478,7 +478,7 @@ def test_a_window_closed_while_the_screen_is_drawn_leaves_like_a_hang_up(
     """The write to a closed terminal can fail (EIO) before SIGHUP arrives: exit 129, answers kept."""
     import errno
 
-    import drafter.interview
+    import drafter.interview.terminal
 
     monkeypatch.chdir(tmp_path)
     answered = []
@@ -488,20 +488,20 @@ def test_a_window_closed_while_the_screen_is_drawn_leaves_like_a_hang_up(
         answered.append(True)
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(drafter.interview.Questionnaire, "run", run)
+    monkeypatch.setattr(drafter.interview.terminal.Questionnaire, "run", run)
     assert main(["new", str(TEMPLATE_DIR), "-o", "a.md"]) == 129
     assert answered and (state_dir / "resume" / "interview-test.yaml").is_file()
     assert "问卷已中断。已回答的内容保存在" in capsys.readouterr().err
 
 
 def test_other_os_errors_while_asking_are_not_taken_for_a_hang_up(tmp_path, monkeypatch, terminal):
-    import drafter.interview
+    import drafter.interview.terminal
 
     monkeypatch.chdir(tmp_path)
 
     def run(self):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(drafter.interview.Questionnaire, "run", run)
+    monkeypatch.setattr(drafter.interview.terminal.Questionnaire, "run", run)
     with pytest.raises(PermissionError):
         main(["new", str(TEMPLATE_DIR), "-o", "a.md"])

@@ -23,7 +23,7 @@ from pty_helpers import (
     Terminal,
 )
 
-from drafter.interview import (
+from drafter.interview.terminal import (
     KEYS_LINES,
     KEYS_MULTI,
     KEYS_PICK,
@@ -32,7 +32,7 @@ from drafter.interview import (
     KEYS_TICK,
     type_hint,
 )
-from drafter.templates import load_template
+from drafter.templates.loader import load_template
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
@@ -267,8 +267,8 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
 def enter_through(t: Terminal, template, last: Path) -> list[list[str]]:
     """Press Enter on every screen until the program ends; return the screens that were not
     questions (review, unchanged figures, existing file)."""
-    from drafter.answers import read_answers
-    from drafter.session import InterviewSession
+    from drafter.interview.answers import read_answers
+    from drafter.interview.session import InterviewSession
 
     session = InterviewSession.open(template, last=read_answers(last), persist=False)
     for question in session.applicable():

@@ -10,8 +10,8 @@ from conftest import REPO
 from drafts import overlap_rows, render, sections, text_of, values_of
 
 from drafter.check import check_document
-from drafter.document import Kind
-from drafter.templates import load_template
+from drafter.document.model import Kind
+from drafter.templates.loader import load_template
 
 EXAMPLES = {"安澜": REPO / "examples" / "kexie.yaml", "青岚": REPO / "examples" / "kexie-qinglan.yaml"}
 GENRES = ("written", "spoken")
@@ -131,7 +131,7 @@ def drafts(kexie):
 
 @pytest.mark.parametrize("county", EXAMPLES)
 def test_lengths_fit_the_genre(drafts, county):
-    from drafter.measure import measure
+    from drafter.document.measure import measure
 
     assert 4000 <= measure(drafts[(county, "written")]).total <= 6000
     assert 2200 <= measure(drafts[(county, "spoken")]).total <= 3000

@@ -1,10 +1,10 @@
 """The heading-number grammar: written by the writer, read by format, the checker and the
-template check (drafter.numbering)."""
+template check (drafter.document.numbering)."""
 
 import pytest
 
 from drafter.check.structure import heading_sequence
-from drafter.numbering import (
+from drafter.document.numbering import (
     cn_number,
     heading_level,
     heading_number,

@@ -48,7 +48,7 @@ def test_wheel_renders_the_kexie_example_from_elsewhere(installed, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "科协.docx").stat().st_size > 10_000
     probe = subprocess.run(
-        [sys.executable, "-c", "import drafter, drafter.templates as t;"
+        [sys.executable, "-c", "import drafter, drafter.templates.loader as t;"
          "print(drafter.__file__); print(t.builtin_template_dir())"],
         cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(installed)), capture_output=True,
         text=True, check=True,

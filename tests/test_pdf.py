@@ -30,7 +30,7 @@ from office import (
 )
 
 from drafter.cli import main
-from drafter.document import Kind
+from drafter.document.model import Kind
 
 REPO = Path(__file__).parent.parent
 EXAMPLES = ("kexie", "gonghui", "gongqingtuan", "fulian")
@@ -40,7 +40,7 @@ TEXT_BOTTOM_PT = (297 - 35) / 25.4 * 72  # bottom margin 35 mm
 
 
 def render_docx(template: str, folder: Path) -> tuple[Path, object]:
-    from drafter.pipeline import render_file
+    from drafter.render.pipeline import render_file
 
     draft, path, _ = render_file(template, REPO / "examples" / f"{template}.yaml",
                                  str(folder / f"{template}.docx"))
@@ -232,7 +232,7 @@ def test_every_builtin_example_converts_with_its_headings(converted, template):
 def test_the_alias_file_ships_in_the_package_and_maps_every_official_font():
     from lxml import etree
 
-    from drafter.preview import alias_file
+    from drafter.office.preview import alias_file
 
     path = alias_file()
     assert path.is_file()
@@ -243,7 +243,7 @@ def test_the_alias_file_ships_in_the_package_and_maps_every_official_font():
 
 
 def test_the_generated_fontconfig_includes_system_and_alias(tmp_path):
-    from drafter.preview import alias_file, fontconfig_file, system_fonts_conf
+    from drafter.office.preview import alias_file, fontconfig_file, system_fonts_conf
 
     text = fontconfig_file(tmp_path).read_text(encoding="utf-8")
     assert str(alias_file()) in text
@@ -258,7 +258,7 @@ def test_fontconfig_resolves_the_official_fonts_to_free_cjk_fonts(tmp_path):
     import os
     import shutil
 
-    from drafter.preview import fontconfig_file
+    from drafter.office.preview import fontconfig_file
 
     if shutil.which("fc-match") is None:
         pytest.skip("fc-match 未安装")
@@ -312,7 +312,7 @@ def test_preview_of_a_docx_puts_the_pdf_beside_it(tmp_path, capsys):
 @pytest.fixture
 def no_office(monkeypatch, tmp_path):
     """A machine without LibreOffice: empty PATH, no install folders, no override."""
-    import drafter.preview as preview
+    import drafter.office.preview as preview
 
     empty = tmp_path / "empty-bin"
     empty.mkdir()
@@ -380,7 +380,7 @@ def test_preview_needs_answers_for_a_template_and_a_pdf_name(tmp_path, capsys):
 
 @pytest.mark.skipif(not Path("/bin/sh").exists(), reason="需要 POSIX shell")
 def test_png_without_pdftoppm_still_gives_the_pdf_and_says_why(monkeypatch, tmp_path, capsys):
-    import drafter.preview as preview
+    import drafter.office.preview as preview
 
     docx_path, _ = render_docx("kexie", tmp_path)
     monkeypatch.setenv("DRAFTER_SOFFICE", str(fake_soffice(tmp_path)))

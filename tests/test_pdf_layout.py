@@ -29,9 +29,9 @@ from office import (
     words,
 )
 
-from drafter.document import parse_outline
-from drafter.styles import load_profile
+from drafter.document.model import parse_outline
 from drafter.writers.docx import write_docx
+from drafter.writers.styles import load_profile
 
 LETTERHEAD = "某某市总工会办公室（内部资料）"
 BODY_LINE = "县总工会坚持服务职工，扎实推进各项工作。"  # 20 characters: one line with the indent

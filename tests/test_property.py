@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from office import assert_valid_docx, docx_text, needs_office, pdf_pages, squash, to_pdf
 
-from drafter.answers import ILLEGAL_XML_RE, AnswersFile, dump_answers, parse_answers
 from drafter.errors import AnswersError
-from drafter.pipeline import document_bytes, draft_from_answers
-from drafter.render import ESCAPE, GAP
-from drafter.templates import load_template
+from drafter.interview.answers import ILLEGAL_XML_RE, AnswersFile, dump_answers, parse_answers
+from drafter.render.engine import ESCAPE, GAP
+from drafter.render.pipeline import document_bytes, draft_from_answers
+from drafter.templates.loader import load_template
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from drafter.questions import parse_question
+from drafter.interview.questions import parse_question
 
 
 def make(**spec):

@@ -10,10 +10,10 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from drafter.document import parse_outline
+from drafter.document.model import parse_outline
 from drafter.errors import UserError
-from drafter.styles import load_profile
 from drafter.writers.docx import write_docx
+from drafter.writers.styles import load_profile
 
 LETTERHEAD = "某某市总工会办公室（内部资料）"
 OUTLINE = """# 2024年县总工会经验交流材料

@@ -1,8 +1,15 @@
 import pytest
 
-from drafter.document import Kind
+from drafter.document.model import Kind
 from drafter.errors import MissingFactsError, TemplateError
-from drafter.render import ESCAPE, GAP, drop_gaps, join_cn, render_document, render_output_name
+from drafter.render.engine import (
+    ESCAPE,
+    GAP,
+    drop_gaps,
+    join_cn,
+    render_document,
+    render_output_name,
+)
 
 FULL = {
     "year": 2024,
@@ -84,7 +91,7 @@ def test_no_raw_tags_or_none_reach_the_output(core_template, tmp_path):
     for name in ("template.yaml", "questions.yaml"):
         (folder / name).write_text((core_template.folder / name).read_text("utf-8"), "utf-8")
     (folder / "outline.j2").write_text("# 标题\n\n{{ '{{' }}未处理的标记。\n", "utf-8")
-    from drafter.templates import load_template
+    from drafter.templates.loader import load_template
 
     with pytest.raises(TemplateError) as info:
         render_document(load_template(str(folder)), FULL)
@@ -97,7 +104,7 @@ def test_output_name_is_safe_for_file_systems(core_template):
 
 
 def test_wan_and_paragraph_filters():
-    from drafter.render import finalize, paragraphs, wan
+    from drafter.render.engine import finalize, paragraphs, wan
 
     assert [wan(n) for n in (9999, 10000, 126000, 1234567, 250000000)] == [
         "9999", "1万", "12.6万", "123.46万", "2.5亿"]

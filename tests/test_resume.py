@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from drafter import resume
-from drafter.answers import read_answers
 from drafter.errors import OutputError
-from drafter.templates import load_template
+from drafter.interview import resume
+from drafter.interview.answers import read_answers
+from drafter.templates.loader import load_template
 
 TEMPLATE_DIR = Path(__file__).parent / "data" / "interview_template"
 
@@ -155,7 +155,7 @@ def test_a_resume_file_of_another_template_version_is_offered_with_a_caution(tem
 
 
 def test_the_session_says_why_a_resume_file_is_not_offered(template):
-    from drafter.session import InterviewSession
+    from drafter.interview.session import InterviewSession
 
     resume_of_another_template(template)
     session = InterviewSession.open(template)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import drafter.render
-import drafter.sandbox
+import drafter.render.engine
+import drafter.render.sandbox
 from drafter.cli import main
 from drafter.errors import SandboxError, TemplateError
-from drafter.render import render_document
-from drafter.templates import load_template
+from drafter.render.engine import render_document
+from drafter.templates.loader import load_template
 
 ESCAPES = {
     "mro": "{{ org.__class__.__mro__ }}",
@@ -129,8 +129,8 @@ def test_an_output_bomb_says_what_happened(tmp_path):
 
 
 def test_a_runaway_loop_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(drafter.sandbox, "MAX_STEPS", 10**12)
-    monkeypatch.setattr(drafter.render, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(drafter.render.sandbox, "MAX_STEPS", 10**12)
+    monkeypatch.setattr(drafter.render.engine, "RENDER_SECONDS", 1)
     folder = make_template(tmp_path, BOMBS["silent_loops"])
     with pytest.raises(SandboxError) as info:
         render_document(load_template(str(folder)), {"org": "安澜县科协"})
@@ -205,12 +205,12 @@ def test_ordinary_templates_are_not_hindered(tmp_path, capsys):
 
 
 def test_no_leaky_globals_or_filters():
-    from drafter.render import make_environment
+    from drafter.render.engine import make_environment
 
     env = make_environment(load_template(str(Path(__file__).parent / "data" / "core_template")))
     assert "lipsum" not in env.globals
-    assert env.globals["range"] is drafter.render._safe_range
-    for name in drafter.sandbox.REMOVED_FILTERS:
+    assert env.globals["range"] is drafter.render.engine._safe_range
+    for name in drafter.render.sandbox.REMOVED_FILTERS:
         assert name not in env.filters
     env.filters["late"] = str.upper  # filters added later are guarded too
     assert env.filters["late"] is not str.upper

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-import drafter.sandbox
-from drafter.answers import parse_answers, validate_answers
+import drafter.render.sandbox
 from drafter.cli import main
 from drafter.errors import SandboxError, TemplateError
-from drafter.render import render_document, render_output_name
-from drafter.sandbox import guarded, nested_quantifier
-from drafter.template_check import check_template
-from drafter.templates import load_template
+from drafter.interview.answers import parse_answers, validate_answers
+from drafter.render.engine import render_document, render_output_name
+from drafter.render.sandbox import guarded, nested_quantifier
+from drafter.templates.check import check_template
+from drafter.templates.loader import load_template
 
 RECURSIVE_MACRO = "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"
 SILENT_LOOPS = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
@@ -68,8 +68,8 @@ def render_cli(tmp_path: Path, folder: Path, capsys, answers: str = "org: 安澜
 @pytest.fixture
 def quick(monkeypatch):
     """One second instead of ten, and no step budget to stop a loop first."""
-    monkeypatch.setattr(drafter.sandbox, "TIME_LIMIT", 1)
-    monkeypatch.setattr(drafter.sandbox, "MAX_STEPS", 10**12)
+    monkeypatch.setattr(drafter.render.sandbox, "TIME_LIMIT", 1)
+    monkeypatch.setattr(drafter.render.sandbox, "MAX_STEPS", 10**12)
 
 
 # ---------------------------------------------------------------- defaults and conditions
@@ -112,7 +112,7 @@ def test_a_runaway_condition_is_stopped_by_the_time_limit(tmp_path, quick):
 
 
 def test_a_default_that_builds_gigabytes_is_stopped_by_the_memory_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(drafter.sandbox, "MEMORY_HEADROOM", 64 * 1024 * 1024)
+    monkeypatch.setattr(drafter.render.sandbox, "MEMORY_HEADROOM", 64 * 1024 * 1024)
     folder = make_template(tmp_path, default=BIG_LIST)
     with pytest.raises(TemplateError) as info:
         validate_answers(load_template(str(folder)), parse_answers("org: 安澜县科协\n", "a.yaml"))

@@ -1,4 +1,4 @@
-"""One YAML-schema helper (drafter.schema.Fields) under every validator: template.yaml,
+"""One YAML-schema helper (drafter.files.schema.Fields) under every validator: template.yaml,
 questions.yaml and each question, proofreading rule files, answers files, style profiles.
 Each reports every problem at once, at file:line, in its own Chinese words."""
 
@@ -6,12 +6,12 @@ import textwrap
 
 import pytest
 
-from drafter.answers import parse_answers
 from drafter.check.rules import RulesError, load_rules
 from drafter.errors import AnswersError
-from drafter.questions import parse_question
-from drafter.schema import Fields, did_you_mean, locate_in
-from drafter.templates import load_with_problems
+from drafter.files.schema import Fields, did_you_mean, locate_in
+from drafter.interview.answers import parse_answers
+from drafter.interview.questions import parse_question
+from drafter.templates.loader import load_with_problems
 
 LINES = {(): 1, ("a",): 2, ("a", "b"): 3}
 

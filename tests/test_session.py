@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from drafter.answers import AnswersFile
-from drafter.session import SAMPLE_HEADER, SAMPLE_NOTE, InterviewSession, OutputExists, free_name
-from drafter.templates import load_template
+from drafter.interview.answers import AnswersFile
+from drafter.interview.session import (
+    SAMPLE_HEADER,
+    SAMPLE_NOTE,
+    InterviewSession,
+    OutputExists,
+    free_name,
+)
+from drafter.templates.loader import load_template
 
 TEMPLATE_DIR = Path(__file__).parent / "data" / "interview_template"
 THIS_YEAR = dt.date.today().year

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drafter.errors import ProblemsError, UserError
-from drafter.styles import builtin_profiles, load_profile
+from drafter.writers.styles import builtin_profiles, load_profile
 
 
 def write(path, text):

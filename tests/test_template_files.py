@@ -14,9 +14,9 @@ from template_helpers import write_template
 
 from drafter.cli import main
 from drafter.errors import TemplateError, UserError
-from drafter.pipeline import resolve_style
-from drafter.template_check import check_template
-from drafter.templates import load_template, load_with_problems
+from drafter.render.pipeline import resolve_style
+from drafter.templates.check import check_template
+from drafter.templates.loader import load_template, load_with_problems
 
 PRIVATE_HEADER = "机密：另一个部门的抬头"
 PRIVATE_KEY = "另一个部门的机密设置"

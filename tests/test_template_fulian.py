@@ -10,9 +10,9 @@ from conftest import REPO
 from drafts import overlap_rows, render, sections, text_of, values_of
 
 from drafter.check import check_document
-from drafter.document import Kind
-from drafter.measure import measure
-from drafter.templates import load_template
+from drafter.document.measure import measure
+from drafter.document.model import Kind
+from drafter.templates.loader import load_template
 
 EXAMPLES = {"安澜": REPO / "examples" / "fulian.yaml",
             "鹿溪": REPO / "examples" / "fulian-luxi.yaml"}
@@ -106,7 +106,7 @@ def test_a_measure_without_its_facts_keeps_its_practice_sentence(fulian):
 
 
 def test_the_questionnaire_asks_a_measures_facts_only_once_it_is_ticked(fulian):
-    from drafter.session import InterviewSession
+    from drafter.interview.session import InterviewSession
 
     session = InterviewSession.open(fulian, persist=False)
     asked = {q.name for q in session.applicable()}

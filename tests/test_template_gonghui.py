@@ -16,12 +16,12 @@ import re
 import pytest
 from conftest import REPO
 
-from drafter.answers import AnswersFile, read_answers
 from drafter.check import check_document
-from drafter.document import Kind
-from drafter.pipeline import draft_from_answers
-from drafter.session import InterviewSession
-from drafter.templates import load_template
+from drafter.document.model import Kind
+from drafter.interview.answers import AnswersFile, read_answers
+from drafter.interview.session import InterviewSession
+from drafter.render.pipeline import draft_from_answers
+from drafter.templates.loader import load_template
 
 EXAMPLES = {"安澜": REPO / "examples" / "gonghui.yaml",
             "青岚": REPO / "examples" / "gonghui-qinglan.yaml"}
@@ -248,7 +248,7 @@ def test_the_acftu_centenary_is_mentioned_only_in_2025_after_may_day(template):
     ("acftu_centenary", "2026-01-01", None),
 ])
 def test_the_union_templates_dated_entries_in_the_shared_data_file(key, day, expected):
-    from drafter.formulations import load
+    from drafter.render.formulations import load
 
     formulations = load()
     assert formulations.current(key, dt.date.fromisoformat(day)) == expected

@@ -16,13 +16,13 @@ import re
 import pytest
 from conftest import REPO
 
-from drafter.answers import AnswersFile, read_answers
 from drafter.check import check_document
-from drafter.document import Kind
-from drafter.formulations import load as load_formulations
-from drafter.measure import measure
-from drafter.pipeline import check_answers, draft_from_values
-from drafter.templates import load_template
+from drafter.document.measure import measure
+from drafter.document.model import Kind
+from drafter.interview.answers import AnswersFile, read_answers
+from drafter.render.formulations import load as load_formulations
+from drafter.render.pipeline import check_answers, draft_from_values
+from drafter.templates.loader import load_template
 
 EXAMPLES = {"安澜": REPO / "examples" / "gongqingtuan.yaml",
             "鹤岭": REPO / "examples" / "gongqingtuan-heling.yaml"}
@@ -137,7 +137,7 @@ def test_every_measure_sentence_comes_from_its_own_tick(template, genre):
 
 
 def test_a_measure_fact_is_asked_and_written_only_with_its_tick(template):
-    from drafter.session import InterviewSession
+    from drafter.interview.session import InterviewSession
 
     session = InterviewSession(template, persist=False)
     session.set("s4_done", ["employment"])
@@ -362,7 +362,7 @@ def test_example_answers_only_name_measures_the_template_offers(template):
 
 
 def test_organisation_defaults_follow_the_full_name(template):
-    from drafter.session import InterviewSession
+    from drafter.interview.session import InterviewSession
 
     for full, short, county in (("共青团鹤岭县委员会", "团县委", "鹤岭县"),
                                 ("共青团澜湾区委员会", "团区委", "澜湾区")):

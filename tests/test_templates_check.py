@@ -1,4 +1,4 @@
-"""drafter.template_check: every problem at once, each with file and line.
+"""drafter.templates.check: every problem at once, each with file and line.
 
 Each folder in tests/data/broken_templates has one kind of problem (and
 `several` has many); the check must report exactly the expected findings.
@@ -10,8 +10,8 @@ import pytest
 
 from drafter.cli import main
 from drafter.errors import TemplateError, TemplateNotFound
-from drafter.template_check import check_template, ensure_renderable, format_finding
-from drafter.templates import builtin_template_dir, load_template
+from drafter.templates.check import check_template, ensure_renderable, format_finding
+from drafter.templates.loader import builtin_template_dir, load_template
 
 DATA = Path(__file__).parent / "data"
 BROKEN = DATA / "broken_templates"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from drafter.cli import main
-from drafter.outline import block_source
-from drafter.template_check import check_template
-from drafter.templates import builtin_template_dir, load_template
+from drafter.templates.check import check_template
+from drafter.templates.loader import builtin_template_dir, load_template
+from drafter.templates.outline import block_source
 
 DATA = Path(__file__).parent / "data"
 TEMPLATES = DATA / "templates"
@@ -90,7 +90,7 @@ def test_new_goes_to_the_user_folder_by_default(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("APPDATA", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    from drafter.templates import user_template_dir
+    from drafter.templates.loader import user_template_dir
 
     assert main(["templates", "new", "child", "--from", "mini-base", "--template-dir",
                  str(TEMPLATES)]) == 0
@@ -215,7 +215,7 @@ def test_new_on_a_full_disk_says_so_and_leaves_no_temporary_folder(tmp_path, cap
 
 
 def test_a_name_taken_while_writing_is_not_overwritten(tmp_path, monkeypatch):
-    from drafter import scaffold
+    from drafter.templates import scaffold
 
     base = tmp_path / "mine"
     real = scaffold.scaffold_files
@@ -237,7 +237,7 @@ def test_a_name_taken_while_writing_is_not_overwritten(tmp_path, monkeypatch):
 
 def test_scaffold_text_comes_from_the_data_files():
     """The three files' wording is data (drafter/data/scaffold), not Python strings."""
-    from drafter import scaffold
+    from drafter.templates import scaffold
 
     for name in ("template.yaml", "questions.yaml", "outline.j2"):
         assert (scaffold.SCAFFOLD_DIR / name).is_file()

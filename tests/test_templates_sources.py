@@ -7,7 +7,7 @@ import pytest
 
 from drafter.cli import main
 from drafter.commands.templates import display_width
-from drafter.templates import (
+from drafter.templates.loader import (
     ENV_VAR,
     builtin_template_dir,
     discover,
@@ -95,7 +95,7 @@ def test_a_path_is_taken_as_it_is(tmp_path):
 
 def test_a_parent_is_found_beside_its_child(tmp_path):
     """A team's folder of templates that extend each other works when given by path."""
-    from drafter.templates import load_template
+    from drafter.templates.loader import load_template
 
     copy_as(tmp_path, "team-base", "团队的上级模板")
     child = tmp_path / "team-child"

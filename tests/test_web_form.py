@@ -11,7 +11,7 @@ import pytest
 import yaml
 from werkzeug.test import Client
 
-from drafter.templates import load_template
+from drafter.templates.loader import load_template
 from drafter.web.app import create_app
 from drafter.web.security import Secrets
 from drafter.web.workspace import Workspace
@@ -162,7 +162,7 @@ def test_the_answers_download_is_the_sessions_readable_yaml(web):
 
 @pytest.mark.parametrize("fmt, suffix", [("docx", ".docx"), ("md", ".md"), ("txt", ".txt")])
 def test_the_draft_downloads_in_each_format(web, fmt, suffix):
-    from drafter.pipeline import document_bytes
+    from drafter.render.pipeline import document_bytes
 
     web.answer("org_full_name", "青川县科学技术协会")
     response = web.get(f"download/{fmt}")

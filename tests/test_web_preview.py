@@ -1,6 +1,6 @@
 """The HTML writer behind the live preview: the Document model as escaped, numbered HTML."""
 
-from drafter.document import parse_outline
+from drafter.document.model import parse_outline
 from drafter.writers import for_output
 from drafter.writers.html import to_html, to_html_fragment, write_html
 
@@ -40,3 +40,12 @@ def test_a_standalone_page_is_registered_as_a_format():
     assert "<title>2024年&lt;县科协&gt;工作交流</title>" in page
     assert "http" not in page  # nothing from outside
     assert notes == []
+
+
+def test_a_table_read_from_word_keeps_its_cells():
+    from drafter.document.model import Block, Document, Kind
+
+    table = Block(Kind.TABLE, (), rows=(("项目", "数量"), ("科普活动<场次>", "486")))
+    html = to_html_fragment(Document((table,)))
+    assert "<table><tr><td>项目</td><td>数量</td></tr>" in html
+    assert "<td>科普活动&lt;场次&gt;</td><td>486</td></tr></table>" in html

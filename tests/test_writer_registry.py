@@ -4,7 +4,7 @@ import pytest
 
 from drafter import writers
 from drafter.cli import main
-from drafter.document import Document
+from drafter.document.model import Document
 from drafter.errors import UserError
 from drafter.writers import Format, for_output
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from drafter import yamlio
+from drafter.files import yamlio
 
 TEXT = """\
 id: 测试

@@ -1,14 +1,14 @@
-"""drafter.yamlio: YAML that other people wrote is read safely and every problem is located."""
+"""drafter.files.yamlio: YAML that other people wrote is read safely and every problem is located."""
 
 import textwrap
 
 import pytest
 from template_helpers import write_template
 
-from drafter.answers import parse_answers
 from drafter.errors import AnswersError
-from drafter.template_check import check_template
-from drafter.yamlio import YamlProblem, load_yaml_text
+from drafter.files.yamlio import YamlProblem, load_yaml_text
+from drafter.interview.answers import parse_answers
+from drafter.templates.check import check_template
 
 
 def test_a_key_written_twice_is_reported_with_both_lines():

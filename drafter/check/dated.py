@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from drafter.check.dates import DocDate
-from drafter.formulations import Event, Formulations, Outdated, Wording
+from drafter.render.formulations import Event, Formulations, Outdated, Wording
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class DatedSet:
 
     @classmethod
     def load(cls) -> DatedSet:
-        from drafter.formulations import load
+        from drafter.render.formulations import load
 
         return cls(load())
 

@@ -3,7 +3,7 @@
 Outdated formulations depend on that date. A text carries it in a 落款 (the
 signature date at its foot), in a web page's "发布时间：2018-07-04" line, in a date
 line under the title, or only as a year in the title. How a date is written
-(2016-11-28, 2016年11月28日, 二〇一六年十一月二十八日 …) is read by drafter.dates.
+(2016-11-28, 2016年11月28日, 二〇一六年十一月二十八日 …) is read by drafter.document.dates.
 A date known only to the year or month is compared at that precision, so a
 change within that period is neither certain nor excluded.
 """
@@ -14,8 +14,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from drafter.dates import TIME_OF_DAY, WrittenDate, date_at, date_line, date_text, find_date
-from drafter.dates import parse_date as parse_day
+from drafter.document.dates import (
+    TIME_OF_DAY,
+    WrittenDate,
+    date_at,
+    date_line,
+    date_text,
+    find_date,
+)
+from drafter.document.dates import parse_date as parse_day
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # Labels a web page or a document's head puts before its date.

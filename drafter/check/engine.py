@@ -19,7 +19,7 @@ from drafter.check.dated import DatedSet
 from drafter.check.dates import DocDate, detect_date, resolve_date
 from drafter.check.model import Finding, confidence_rank
 from drafter.check.rules import HAN_SENTINEL, Rule, RuleSet, han_shadow, load_rules
-from drafter.dates import date_text
+from drafter.document.dates import date_text
 
 CONTEXT_CHARS = 12
 ANSWER_CATEGORIES = ("conversion", "punctuation")

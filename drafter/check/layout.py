@@ -4,7 +4,7 @@ A team wants to know whether a colleague's .docx really is in 公文 layout, and
 a checker that reads the wrong thing is worse than none: the Latin font name
 instead of the East Asian one (python-docx's `run.font.name`), a style's own
 setting instead of what it inherits, the paragraph instead of its style. So
-every figure here is what Word shows (drafter.docx_styles): the East Asian
+every figure here is what Word shows (drafter.document.docx_styles): the East Asian
 font through direct formatting, character and paragraph styles, document
 defaults and theme fonts; sizes, alignment, first-line indent and line spacing
 likewise. Paragraphs get their role (title, heading level, body, signature,
@@ -25,8 +25,8 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from drafter.docx_text import W, paragraph_text, paragraphs, pieces, run_text
-from drafter.styles import PAGE_FIELD, ROLES, StyleProfile, StyleSpec
+from drafter.document.docx_text import W, paragraph_text, paragraphs, pieces, run_text
+from drafter.writers.styles import PAGE_FIELD, ROLES, StyleProfile, StyleSpec
 
 MUST, SHOULD = "must", "should"
 SEVERITY_LABELS = {MUST: "必须", SHOULD: "建议"}
@@ -63,8 +63,8 @@ def check_layout(path: str | Path, profile: StyleProfile) -> list[Deviation]:
 
 def compare(package, profile: StyleProfile) -> list[Deviation]:
     """Deviations of an opened python-docx document from the profile."""
-    from drafter.docx_reader import read_package
-    from drafter.docx_styles import Resolver
+    from drafter.document.docx_reader import read_package
+    from drafter.document.docx_styles import Resolver
 
     resolver = Resolver(package)
     out = _page(package, profile, resolver.normal_size())
@@ -278,7 +278,7 @@ def _run_figures(runs: list, profile: StyleProfile, spec: StyleSpec, add) -> Non
 
 
 def _size_name(points: float) -> str:
-    from drafter.styles import CN_SIZES
+    from drafter.writers.styles import CN_SIZES
 
     names = [name for name, value in CN_SIZES.items() if value == points]
     return f"（{names[0]}）" if names else ""
@@ -302,7 +302,7 @@ def _page_field(footer) -> tuple[object, str, str] | None:
     A field is either w:fldSimple or runs from fldChar begin through instrText (the
     code) and separate (then the cached result) to end; only text outside fields counts.
     """
-    from drafter.docx_text import child_text
+    from drafter.document.docx_text import child_text
 
     for p in footer.iter(W + "p"):
         parts: list[tuple[str, str]] = []  # ("text", text) and ("field", code)
@@ -378,7 +378,7 @@ def _page_numbers(package, resolver, profile: StyleProfile) -> list[Deviation]:
 
 
 def _even_and_odd(package) -> bool:
-    from drafter.docx_styles import is_on, related_part
+    from drafter.document.docx_styles import is_on, related_part
 
     part = related_part(package.part, "settings")
     flag = part.element.find(W + "evenAndOddHeaders") if part is not None else None

@@ -6,7 +6,7 @@ comment. So a change becomes a deletion (w:del) of exactly the flagged
 characters and an insertion (w:ins) of the replacement, by “drafter校对” and
 dated; the finding's reason and confidence become a comment anchored on it.
 
-Findings are located in the text check read (drafter.docx_text), which may cut
+Findings are located in the text check read (drafter.document.docx_text), which may cut
 across runs of different formatting: those runs are split where the change
 begins and ends, each piece keeping its run's formatting, and every run the
 change does not touch stays exactly as it was. Accepting every revision gives
@@ -21,7 +21,7 @@ import io
 from dataclasses import dataclass
 
 from drafter.check.model import CATEGORY_LABELS, CONFIDENCE_LABELS, Finding
-from drafter.docx_text import W, paragraph_text, paragraphs, pieces
+from drafter.document.docx_text import W, paragraph_text, paragraphs, pieces
 
 AUTHOR = "drafter校对"
 INITIALS = "校对"

@@ -4,7 +4,7 @@ The files in drafter/check/rules/ are the whole rule base; `--rules` adds more.
 Loading is lazy (first check) and cached in memory and in the user cache, keyed by
 the files' contents, so a later run neither parses YAML nor validates. The cold
 path parses with libyaml and keeps no line numbers; only when a file is wrong is
-it parsed again with drafter.yamlio so every problem can be reported as file:line.
+it parsed again with drafter.files.yamlio so every problem can be reported as file:line.
 A regex is compiled only when a text could match it: each carries `needles`, the
 strings one of which every match needs, and a text holding none skips the rule.
 """
@@ -22,7 +22,7 @@ from drafter.check.dated import DatedSet
 from drafter.check.dates import DocDate
 from drafter.check.model import CATEGORIES, CONFIDENCES
 from drafter.errors import Problem, ProblemsError, UserError
-from drafter.schema import Fields
+from drafter.files.schema import Fields
 
 RULES_DIR = Path(__file__).parent / "rules"
 
@@ -249,7 +249,7 @@ def rule_files(extra: tuple[str, ...] = ()) -> list[Path]:
 @lru_cache(maxsize=8)
 def load_rules(extra: tuple[str, ...] = ()) -> RuleSet:
     """All rules, built-in first, then the files or folders in `extra`; cached."""
-    from drafter.cache import cached_file, read_cached, write_cached
+    from drafter.files.cache import cached_file, read_cached, write_cached
 
     sources = [(path, _read(path)) for path in rule_files(extra)]
     # the rules of exactly these files (and the dated formulations, which ship in the
@@ -331,7 +331,7 @@ def _load_file(path: Path, text: str) -> tuple[list[Rule], list[Problem]]:
         if not problems:
             return rules, []
     # Slow path: parse again, keeping line numbers, to say where each problem is.
-    from drafter.yamlio import YamlProblem, load_yaml_text
+    from drafter.files.yamlio import YamlProblem, load_yaml_text
 
     try:
         loaded = load_yaml_text(text, str(path))
@@ -413,7 +413,7 @@ def _date(value, out: Fields, *path) -> _dt.date | None:
 
 def _events() -> dict:
     """The events of the shared file of dated formulations (read only when rules are built)."""
-    from drafter.formulations import load
+    from drafter.render.formulations import load
 
     return load().events
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from drafter.check.engine import apply_fixes
 from drafter.check.model import Finding
 from drafter.errors import UserError
-from drafter.inputs import decode_text, read_bytes
+from drafter.files.inputs import decode_text, read_bytes
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 SUPPORTED = "、".join((".docx", ".txt", ".md"))
@@ -72,7 +72,7 @@ def load_source(path: str | Path) -> Source:
         raise UserError(f"无法检查 {path}：只支持 {SUPPORTED} 文件。"
                         "其他格式请先另存为 .docx 或纯文本（.txt）。")
     if suffix == ".docx":
-        from drafter.docx_package import read_package
+        from drafter.files.docx_package import read_package
 
         data = read_package(path)
         return Source(str(path), "docx", "\n".join(_docx_lines(path, data)), path)
@@ -126,22 +126,22 @@ def open_docx(path: Path, what: str = "文件"):
 
     Every command that reads a user's Word document (check, its revisions and layout
     check, format) opens it here, so they all refuse a damaged file the same way, and
-    a zip bomb or an encrypted package before reading any part (drafter.docx_package).
+    a zip bomb or an encrypted package before reading any part (drafter.files.docx_package).
     """
-    from drafter.docx_package import read_package
+    from drafter.files.docx_package import read_package
 
     return _open_docx(path, read_package(path, what))
 
 
 def _open_docx(path: Path, data: bytes):
-    from drafter.docx_package import open_docx
+    from drafter.files.docx_package import open_docx
 
     return open_docx(data, str(path), f"无法读取 {path}：文件已损坏或不是 Word 文档（.docx）。"
                                       "请用 Word 或 WPS 打开后另存为 .docx 再试。")
 
 
 def _docx_lines(path: Path, data: bytes) -> list[str]:
-    from drafter.docx_text import paragraph_text, paragraphs
+    from drafter.document.docx_text import paragraph_text, paragraphs
 
     document = _open_docx(path, data)
     return [paragraph_text(p) for p in paragraphs(document.element.body)]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from drafter.check.rules import is_han
-from drafter.numbering import cn_number, parse_cn_number, read_number
+from drafter.document.numbering import cn_number, parse_cn_number, read_number
 
 _CN_PUNCT = frozenset("，。、；：！？“”‘’《》…—")
 

@@ -148,7 +148,7 @@ def _write_fixed(source, findings, args) -> tuple[frozenset[int], list[str]]:
     from pathlib import Path
 
     from drafter.check.source import fix_source
-    from drafter.output import atomic_write, check_target
+    from drafter.files.output import atomic_write, check_target
 
     if args.review:
         return _write_review(source, findings, args)
@@ -180,7 +180,7 @@ def _write_review(source, findings, args) -> tuple[frozenset[int], list[str]]:
     from drafter.check.model import at_least
     from drafter.check.revisions import tracked_copy
     from drafter.check.source import open_docx
-    from drafter.output import atomic_write, check_target
+    from drafter.files.output import atomic_write, check_target
 
     shown = [f for f in findings if at_least(f.confidence, args.min_confidence)]
     if not shown:
@@ -200,7 +200,7 @@ def _run_layout(args) -> int:
     """--layout: each file's effective layout against the style profile."""
     from drafter.check.layout import check_layout, format_layout, layout_json
     from drafter.errors import UserError
-    from drafter.styles import load_profile
+    from drafter.writers.styles import load_profile
 
     profile = load_profile(args.style or "gongwen")
     status, results = 0, []

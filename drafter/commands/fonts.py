@@ -32,7 +32,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from drafter import font_aliases
+    from drafter.office import font_aliases
 
     if args.action == "install":
         path = font_aliases.install(args.force)
@@ -52,7 +52,7 @@ def run(args) -> int:
 
 
 def _report(status, brief: bool) -> None:
-    from drafter.font_aliases import FREE_FONTS
+    from drafter.office.font_aliases import FREE_FONTS
 
     if not brief:
         if status.installed:

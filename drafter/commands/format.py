@@ -36,11 +36,11 @@ def run(args) -> int:
     from pathlib import Path
 
     from drafter.check import check_document, summary_line
-    from drafter.document import Kind
+    from drafter.document.measure import measure, report
+    from drafter.document.model import Kind
     from drafter.errors import UserError
-    from drafter.measure import measure, report
-    from drafter.output import atomic_write, check_target
-    from drafter.pipeline import format_for, serialise
+    from drafter.files.output import atomic_write, check_target
+    from drafter.render.pipeline import format_for, serialise
     from drafter.writers import ensure_printable
     from drafter.writers import get as get_format
 
@@ -97,11 +97,11 @@ def read_original(name: str):
         raise UserError(f"{name} 是旧版 Word 文档（.doc），无法直接读取。"
                         "请用 Word 或 WPS 另存为 .docx 后再试。")
     if suffix == ".docx":
-        from drafter.docx_reader import read_docx
+        from drafter.document.docx_reader import read_docx
 
         reading = read_docx(Path(name))
         return reading.document, reading.notes
-    from drafter.plaintext import read_source
+    from drafter.document.plaintext import read_source
 
     return read_source(name)
 
@@ -114,7 +114,7 @@ def recognition_summary(document) -> str:
     """“标题 1，一级标题 6，二级标题 14，正文 40 段，落款 1”: what was recognised, so a misread shows."""
     from collections import Counter
 
-    from drafter.document import Kind
+    from drafter.document.model import Kind
 
     counts: Counter[str] = Counter()
     for block in document.blocks:

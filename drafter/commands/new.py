@@ -64,13 +64,13 @@ class _Session:
         self.template_warnings: list[str] = []
 
     def run(self) -> int:
-        from drafter.pipeline import format_for, load_checked_template
+        from drafter.render.pipeline import format_for, load_checked_template
 
         args = self.args
         fmt = format_for(args.output, args.format)
         interactive = not args.defaults
         if interactive or not args.template:
-            from drafter.interview import TerminalAsker
+            from drafter.interview.terminal import TerminalAsker
 
             self.asker = TerminalAsker()
         try:
@@ -79,11 +79,11 @@ class _Session:
             return _cancelled("已取消，没有保存任何内容。")
         template, self.template_warnings = load_checked_template(name, args.template_dir)
         self._check_explicit_targets()
-        from drafter.session import InterviewSession
+        from drafter.interview.session import InterviewSession
 
         last = None
         if args.answers:
-            from drafter.answers import read_answers
+            from drafter.interview.answers import read_answers
 
             last = read_answers(args.answers)
         self.session = InterviewSession.open(template, last=last, persist=interactive)
@@ -93,7 +93,7 @@ class _Session:
                 return 129 if self.hung_up else 130
         else:
             self._print_notes()
-            from drafter.interview import DefaultAnswers, Questionnaire
+            from drafter.interview.terminal import DefaultAnswers, Questionnaire
 
             Questionnaire(self.session, DefaultAnswers()).run()
         return self._finish(fmt, allow_missing=args.allow_missing or args.defaults)
@@ -110,8 +110,8 @@ class _Session:
 
     def _check_explicit_targets(self) -> None:
         """Refuse an existing -o target before the user spends time answering."""
-        from drafter.output import check_target
-        from drafter.session import answers_path_for
+        from drafter.files.output import check_target
+        from drafter.interview.session import answers_path_for
 
         output = self.args.output
         if output and output != "-":
@@ -124,7 +124,7 @@ class _Session:
         """The questionnaire with resume; False when the user left it (already reported)."""
         import signal
 
-        from drafter.interview import Questionnaire
+        from drafter.interview.terminal import Questionnaire
 
         session, asker = self.session, self.asker
         previous = _catch_hangup(signal)
@@ -156,7 +156,7 @@ class _Session:
                 signal.signal(signal.SIGHUP, previous)
 
     def _report_interrupt(self) -> None:
-        from drafter import resume
+        from drafter.interview import resume
 
         template_id = self.session.template.id
         path = resume.resume_path(template_id)
@@ -178,10 +178,10 @@ class _Session:
     # -- after asking -------------------------------------------------------------------
 
     def _finish(self, fmt: str, allow_missing: bool) -> int:
-        from drafter import resume
         from drafter.errors import UserError
-        from drafter.pipeline import summary_lines
-        from drafter.session import OutputExists
+        from drafter.interview import resume
+        from drafter.interview.session import OutputExists
+        from drafter.render.pipeline import summary_lines
 
         args, session = self.args, self.session
         tid = session.template.id
@@ -223,7 +223,7 @@ class _Session:
 
 def _introduction(session) -> list[str]:
     """What the questionnaire asks of the user, said once before the first question."""
-    from drafter.screens import BACK_KEY_NAME
+    from drafter.interview.screens import BACK_KEY_NAME
 
     first = session.next_question()
     lines = []
@@ -251,7 +251,7 @@ def _relative(path: Path) -> Path:
 def _template_entries(template_dirs) -> list[tuple[str, str, str]]:
     """Every template found, with title and description; broken ones say so."""
     from drafter.errors import UserError
-    from drafter.templates import listings
+    from drafter.templates.loader import listings
 
     entries = [(item.id, f"{item.id}（{item.description.rstrip('。')}）" if item.broken
                 else item.title, "" if item.broken else item.description)

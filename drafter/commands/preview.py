@@ -33,8 +33,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from drafter import preview
     from drafter.errors import UserError
+    from drafter.office import preview
 
     timeout = args.timeout if args.timeout and args.timeout > 0 else preview.TIMEOUT
     output = Path(args.output) if args.output else None

@@ -60,18 +60,18 @@ def _template_and_answers(args) -> tuple[str, list[str]]:
 def run(args) -> int:
     from pathlib import Path
 
-    from drafter.batch_inputs import is_batch
+    from drafter.render.batch_inputs import is_batch
 
     template, answers = _template_and_answers(args)
     reference = Path(args.reference_docx) if args.reference_docx else None
     if is_batch(answers):
         return _run_batch(args, template, answers, reference)
 
-    from drafter.pipeline import render_file, summary_lines
+    from drafter.render.pipeline import render_file, summary_lines
 
     out_dir = None
     if args.out_dir and not args.output:
-        from drafter.output import prepare_out_dir
+        from drafter.files.output import prepare_out_dir
 
         out_dir = Path(args.out_dir)
         prepare_out_dir(out_dir)
@@ -90,9 +90,9 @@ def run(args) -> int:
 def _run_batch(args, template: str, answers: list[str], reference) -> int:
     from pathlib import Path
 
-    from drafter import batch
-    from drafter.batch_inputs import collect_answers
     from drafter.errors import UserError
+    from drafter.render import batch
+    from drafter.render.batch_inputs import collect_answers
 
     if args.output:
         raise UserError("批量生成时不能用 -o 指定一个输出文件：请用 --out-dir 指定输出文件夹，"

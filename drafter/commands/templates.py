@@ -76,7 +76,7 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def run_list(args) -> int:
-    from drafter.templates import discover_all
+    from drafter.templates.loader import discover_all
 
     found = discover_all(args.template_dir)
     if not found:
@@ -102,8 +102,8 @@ def run_list(args) -> int:
 def _read_meta(folder) -> dict[str, str]:
     """Title, version and parent for the list; a broken file says so instead of failing."""
     from drafter.errors import UserError
-    from drafter.templates import META_FILE, load_template_yaml
-    from drafter.yamlio import YamlProblem
+    from drafter.files.yamlio import YamlProblem
+    from drafter.templates.loader import META_FILE, load_template_yaml
 
     try:
         data = load_template_yaml(folder / META_FILE, "模板元数据").data
@@ -119,7 +119,7 @@ def _read_meta(folder) -> dict[str, str]:
 
 
 def run_show(args) -> int:
-    from drafter.templates import load_template
+    from drafter.templates.loader import load_template
 
     template = load_template(args.template, args.template_dir)
     for line in describe(template):
@@ -171,16 +171,16 @@ def _short(value: object, limit: int = 16) -> str:
 
 
 def _origin(template, source: str) -> str:
-    from drafter.outline import owner
+    from drafter.templates.outline import owner
 
     return (owner(template, source) or "") if source else ""
 
 
 def outline_sections(template) -> list[str]:
     """Headings of the rendered outline and which template's block writes each part."""
-    from drafter.numbering import heading_number
-    from drafter.outline import HEADING_RE, TAG_RE, block_first_line, outline_files, owner
-    from drafter.render import make_environment
+    from drafter.document.numbering import heading_number
+    from drafter.render.engine import make_environment
+    from drafter.templates.outline import HEADING_RE, TAG_RE, block_first_line, outline_files, owner
 
     env = make_environment(template)
     outline = outline_files(template, env, [], quiet=True)
@@ -223,8 +223,8 @@ def outline_sections(template) -> list[str]:
 def run_new(args) -> int:
     from pathlib import Path
 
-    from drafter.scaffold import create_child
-    from drafter.templates import template_sources, user_template_dir
+    from drafter.templates.loader import template_sources, user_template_dir
+    from drafter.templates.scaffold import create_child
 
     base = Path(args.dir) if args.dir else user_template_dir()
     folder, findings = create_child(args.new_id, args.parent, base, args.template_dir)
@@ -253,7 +253,7 @@ def run_new(args) -> int:
 def run_check(args) -> int:
     from pathlib import Path
 
-    from drafter.template_check import check_template, format_finding
+    from drafter.templates.check import check_template, format_finding
 
     findings = check_template(args.template, args.template_dir)
     base = Path.cwd()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from drafter.dates import date_text
-from drafter.questions import Question
+from drafter.document.dates import date_text
+from drafter.interview.questions import Question
 
 MULTI_VALUED = ("list", "multichoice", "checklist")  # controls that send a list of strings
 RADIO_LIMIT = 6  # up to this many choices show as radio buttons, more as a drop-down list

@@ -108,8 +108,8 @@ def confirm(template_id: str):
 @blueprint.post("/t/<template_id>/last")
 def last_year(template_id: str):
     """Last year's answers file (uploaded): pre-fills the form, moves the year."""
-    from drafter.answers import parse_answers
-    from drafter.inputs import decode_text
+    from drafter.files.inputs import decode_text
+    from drafter.interview.answers import parse_answers
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -26,8 +26,8 @@ def download(template_id: str, fmt: str):
     """The draft in one of the registered formats, as an attachment."""
     from flask import abort
 
-    from drafter.pipeline import document_bytes
-    from drafter.render import render_output_name
+    from drafter.render.engine import render_output_name
+    from drafter.render.pipeline import document_bytes
     from drafter.writers import FORMATS
 
     if fmt not in FORMATS:
@@ -44,7 +44,7 @@ def download(template_id: str, fmt: str):
 @blueprint.get("/t/<template_id>/answers.yaml")
 def answers(template_id: str):
     """The readable answers file, the same text `drafter new` saves beside its draft."""
-    from drafter.render import render_output_name
+    from drafter.render.engine import render_output_name
 
     workspace = g.workspace
     session = workspace.session(template_id)

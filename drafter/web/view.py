@@ -79,8 +79,8 @@ def preview(session) -> dict:
     the HTML writer's rendering of the Document model, with the same length report and
     proofreading the terminal prints after a render."""
     from drafter.check import check_document
+    from drafter.document.measure import report
     from drafter.errors import UserError
-    from drafter.measure import report
     from drafter.writers.html import to_html_fragment
 
     try:

@@ -46,7 +46,7 @@ class Workspace:
         self.warnings: dict[str, list[str]] = {}
         self.chosen = bool(templates)  # named on the command line: no list is offered
         if templates:
-            from drafter.templates import load_template
+            from drafter.templates.loader import load_template
 
             for name in templates:  # fail at start, in the terminal, for a wrong name
                 template = load_template(name, self.template_dirs)
@@ -66,7 +66,7 @@ class Workspace:
             return list(self._entries)
 
     def _discover(self) -> list[Entry]:
-        from drafter.templates import listings
+        from drafter.templates.loader import listings
 
         entries = []
         for item in listings(self.template_dirs):
@@ -89,8 +89,8 @@ class Workspace:
             return session
 
     def _open(self, template_id: str):
-        from drafter.answers import read_answers
-        from drafter.pipeline import load_checked_template
+        from drafter.interview.answers import read_answers
+        from drafter.render.pipeline import load_checked_template
 
         template, warnings = load_checked_template(self._names[template_id], self.template_dirs)
         self.warnings[template_id] = warnings
@@ -105,7 +105,7 @@ class Workspace:
 def open_session(template, last=None):
     """A session that continues where the user stopped (the resume store `drafter new`
     uses too); with last year's answers, those pre-fill every field still unanswered."""
-    from drafter.session import InterviewSession
+    from drafter.interview.session import InterviewSession
 
     session = InterviewSession.open(template, last=last)
     session.resume()

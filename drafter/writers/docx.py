@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from drafter.document import Document, Kind
-from drafter.styles import StyleProfile
+from drafter.document.model import Document, Kind
 from drafter.writers import wordxml
 from drafter.writers.docx_base import Base, base_package
+from drafter.writers.styles import StyleProfile
 
 ROLE_OF_KIND = {
     Kind.TITLE: "title",
@@ -80,7 +80,7 @@ def write(document: Document, options) -> tuple[bytes, list[str]]:
     """The registry's entry point (drafter.writers): the profile named by the options."""
     import io
 
-    from drafter.styles import load_profile
+    from drafter.writers.styles import load_profile
 
     stream = io.BytesIO()
     notes = write_docx(document, stream, load_profile(options.style),

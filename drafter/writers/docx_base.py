@@ -15,12 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from drafter.errors import UserError
-from drafter.styles import StyleProfile
-
-# Source files whose change makes every cached base stale (the fingerprint also covers
-# the Python version, which marshal's format belongs to).
-BUILDER_SOURCES = ("writers/docx_build.py", "writers/ooxml.py", "writers/wordxml.py",
-                   "writers/docx_base.py", "styles.py", "docx_styles.py")
+from drafter.writers.styles import StyleProfile
 
 
 @dataclass(frozen=True)
@@ -63,18 +58,18 @@ def _reference_key(path: Path | str | None) -> tuple[str, int, int] | None:
 
 @lru_cache(maxsize=8)
 def _remembered(profile: StyleProfile, reference: tuple[str, int, int] | None) -> Base:
-    from drafter.cache import cached_file, read_cached, write_cached
+    from drafter.files.cache import cached_file, read_cached, write_cached
 
     source = None
     key = repr(profile).encode()
     if reference is not None:
-        from drafter.docx_package import read_package
+        from drafter.files.docx_package import read_package
 
         path = Path(reference[0])
         data = read_package(path, "参考文档")  # refuses zip bombs and encrypted packages
         source = (path, data)
         key += b"\0" + str(path).encode() + b"\0" + data
-    cached = cached_file("docx", key, *BUILDER_SOURCES)
+    cached = cached_file("docx", key)  # the folder is keyed by the whole package
     values = read_cached(cached)
     if isinstance(values, tuple) and len(values) == len(fields(Base)):
         return Base(*values)

@@ -24,8 +24,8 @@ from docx.styles.style import BaseStyle
 from lxml import etree
 
 from drafter.errors import UserError
-from drafter.styles import PAGE_FIELD, StyleProfile, StyleSpec
 from drafter.writers import ooxml, wordxml
+from drafter.writers.styles import PAGE_FIELD, StyleProfile, StyleSpec
 
 # Names Word treats as its own built-in styles (no w:customStyle).
 WORD_BUILTIN = {
@@ -146,8 +146,8 @@ def _east_asian_fonts(package, style_ids: dict[str, str]) -> tuple[tuple[str, st
     defaults and the theme: the writer names it for the Latin slots of the characters
     LibreOffice would otherwise set in the Latin font (wordxml.libreoffice_latin_spans).
     A reference docx's own styles count, so the named font is the one the team chose."""
-    from drafter.docx_styles import Resolver
-    from drafter.docx_text import W
+    from drafter.document.docx_styles import Resolver
+    from drafter.document.docx_text import W
 
     resolver = Resolver(package)
     fonts = []

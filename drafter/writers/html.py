@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from drafter.document import Block, Document, Kind
+from drafter.document.model import Block, Document, Kind
 
 PAGE_STYLE = """
 body { max-width: 40em; margin: 2em auto; padding: 0 1em; line-height: 1.8;
@@ -25,6 +25,8 @@ p.subtitle { text-align: center; text-indent: 0; }
 p.signature, p.date { text-align: right; text-indent: 0; }
 p.signature { margin-top: 2em; }
 mark.placeholder { background: #ffeb3b; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+td { border: 1px solid #999; padding: 0.2em 0.5em; }
 """
 
 _KIND_CLASS = {Kind.SUBTITLE: "subtitle", Kind.SIGNATURE: "signature", Kind.DATE: "date"}
@@ -38,12 +40,21 @@ def _spans(block: Block) -> str:
     )
 
 
+def _table(block: Block) -> str:
+    """A simple table read from Word: a grid of text cells."""
+    rows = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+                   for row in block.rows)
+    return f"<table>{rows}</table>"
+
+
 def to_html_fragment(document: Document) -> str:
     """The draft's body as an <article>, to embed in a page that brings its own style."""
     out = ['<article class="draft" lang="zh-CN">']
     for block, number in document.numbered():
         text = _spans(block)
-        if block.kind is Kind.TITLE:
+        if block.kind is Kind.TABLE:
+            out.append(_table(block))
+        elif block.kind is Kind.TITLE:
             out.append(f"<h1>{text}</h1>")
         elif block.kind is Kind.HEADING:
             level = min(max(block.level, 1), 4) + 1

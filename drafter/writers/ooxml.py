@@ -18,7 +18,7 @@ from copy import deepcopy
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from drafter.docx_text import child_text
+from drafter.document.docx_text import child_text
 from drafter.writers.wordxml import R_NS, W_NS, quoteattr
 from drafter.writers.wordxml import W_DECLARATIONS as _W
 

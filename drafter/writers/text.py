@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafter.document import Document, Kind
+from drafter.document.model import Document, Kind
 
 INDENT = "\u3000\u3000"  # two ideographic spaces: the first-line indent of Chinese prose
 
