@@ -70,3 +70,60 @@ def test_the_plain_form_rebuilds_the_same_data():
     on = dt.date(2026, 9, 1)
     assert again.current("party_spirit", on) == f.current("party_spirit", on)
     assert [o.wording.text for o in again.outdated(on)] == [o.wording.text for o in f.outdated(on)]
+
+
+# ---------------------------------------------------------------- disk cache
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty cache folder of its own, and nothing remembered in memory."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(folder))
+    load.cache_clear()
+    yield folder
+    load.cache_clear()
+
+
+def test_a_second_process_reads_the_cache_not_the_yaml(cache, monkeypatch):
+    """Every render that says wording() needs the file; a warm run must not parse its YAML."""
+    from drafter.render import formulations
+
+    cold = load()
+    assert len(list(cache.glob("formulations-*/*.marshal"))) == 1
+    load.cache_clear()
+    monkeypatch.setattr(formulations, "_parse", lambda path, text: pytest.fail("YAML parsed again"))
+    warm = load()
+    assert warm == cold and warm.confidence == cold.confidence
+
+
+def test_an_edited_file_is_parsed_again(cache, tmp_path):
+    from drafter.render.formulations import DATA_FILE
+
+    copy = tmp_path / "formulations.yaml"
+    text = DATA_FILE.read_text(encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    assert load(copy).current("plan_period", dt.date(2026, 1, 1)) == "十五五"
+    load.cache_clear()
+    copy.write_text(text.replace("十五五", "十五五规划"), encoding="utf-8")
+    assert load(copy).current("plan_period", dt.date(2026, 1, 1)) == "十五五规划"
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00garbage"], ids=["empty", "garbage"])
+def test_a_damaged_cache_file_is_parsed_again(cache, content):
+    good = load()
+    [entry] = cache.glob("formulations-*/*.marshal")
+    entry.write_bytes(content)
+    load.cache_clear()
+    assert load() == good
+    assert entry.read_bytes() not in (b"", content)
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_parsed_again(cache):
+    from drafter.files.cache import write_cached
+
+    good = load()
+    [entry] = cache.glob("formulations-*/*.marshal")
+    write_cached(entry, {"events": [1, 2]})
+    load.cache_clear()
+    assert load() == good
