@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from drafter.check.dated import DatedSet
 from drafter.check.dates import DocDate
@@ -126,10 +129,17 @@ class Context:
 
 
 _NO_CONTEXT = Context()
+_NO_TABLE: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
+    """One proofreading rule, as validated from its file.
+
+    A NamedTuple, not a frozen dataclass: it is created at every import of this
+    module (~0.3 ms, against ~3.5 ms for a dataclass of these 27 fields) and each
+    rule comes back from the cache as one tuple, not 27 frozen setattrs.
+    """
+
     id: str
     category: str
     confidence: str
@@ -143,7 +153,7 @@ class Rule:
     on_shadow: bool = False  # the pattern is matched against han_shadow(text)
     # A text the pattern matches in holds at least one of these; None: nothing is known.
     needles: frozenset[str] | None = None
-    table: dict[str, str] = field(default_factory=dict)
+    table: Mapping[str, str] = _NO_TABLE  # a table rule's wrong -> right, by character
     check: str = ""
     preceded_by: Context = _NO_CONTEXT
     followed_by: Context = _NO_CONTEXT
@@ -760,14 +770,14 @@ def _commonness(needles: frozenset[str]) -> tuple[int, int]:
 
 
 _DATES = ("since", "until")
-_RULE_FIELDS = frozenset(Rule.__dataclass_fields__)
+_RULE_FIELDS = frozenset(Rule._fields)
 
 
 def _plain(rules: tuple[Rule, ...]) -> list[dict]:
     """The rules as plain data for the cache (patterns stay source text)."""
     plain = []
     for rule in rules:
-        fields = dict(vars(rule))
+        fields = rule._asdict()
         for key in _CONTEXT_KEYS:
             fields[key] = (fields[key].words, fields[key].punct, fields[key].by_length)
         for key in _DATES:
@@ -791,11 +801,7 @@ def _from_plain(plain: object) -> tuple[Rule, ...] | None:
                     fields[key] = _dt.date.fromordinal(fields[key])
             if fields.keys() != _RULE_FIELDS:
                 return None
-            # As pickle does: fill in the fields directly, skipping __init__'s frozen
-            # setattr for each of some thirty fields of a hundred rules.
-            rule = object.__new__(Rule)
-            rule.__dict__.update(fields)
-            rules.append(rule)
+            rules.append(Rule(**fields))
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, it is rebuilt
         return None
     return tuple(rules)

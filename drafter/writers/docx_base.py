@@ -10,17 +10,19 @@ it again.
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from drafter.errors import UserError
 from drafter.writers.styles import StyleProfile
 
 
-@dataclass(frozen=True)
-class Base:
-    """An empty, fully styled package cut where each draft's content goes."""
+class Base(NamedTuple):
+    """An empty, fully styled package cut where each draft's content goes.
+
+    Stored in the cache as a plain tuple of its fields.
+    """
 
     shared: bytes  # the zipped package without the two parts below, which each draft writes
     document_part: str  # word/document.xml
@@ -71,10 +73,10 @@ def _remembered(profile: StyleProfile, reference: tuple[str, int, int] | None) -
         key += b"\0" + str(path).encode() + b"\0" + data
     cached = cached_file("docx", key)  # the folder is keyed by the whole package
     values = read_cached(cached)
-    if isinstance(values, tuple) and len(values) == len(fields(Base)):
+    if isinstance(values, tuple) and len(values) == len(Base._fields):
         return Base(*values)
     from drafter.writers.docx_build import build_base
 
     base = Base(**build_base(profile, source))
-    write_cached(cached, astuple(base))
+    write_cached(cached, tuple(base))
     return base
