@@ -23,8 +23,8 @@ kept as its own span so writers can highlight it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from drafter.document.numbering import heading_number
 
@@ -42,14 +42,12 @@ class Kind(StrEnum):
     TABLE = "table"  # a simple table read from a Word document; cells in `rows`
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     text: str
     placeholder: bool = False
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     kind: Kind
     spans: tuple[Span, ...]
     level: int = 0
@@ -64,8 +62,7 @@ class Block:
         return "".join(s.text for s in self.spans)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A stretch of the document measured as one unit (opening, 一、…, closing)."""
 
     name: str
@@ -76,8 +73,7 @@ class Section:
         return sum(count_chars(b.text) for b in self.blocks)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     blocks: tuple[Block, ...]
     author: str = ""
 

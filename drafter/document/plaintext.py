@@ -248,12 +248,10 @@ def parse_plaintext(text: str, markdown: bool = False, author: str = "") -> Docu
 
 
 def _strip_escapes(document: Document, mark: str) -> Document:
-    from dataclasses import replace
-
     from drafter.document.model import split_spans
 
     blocks = tuple(
-        replace(b, spans=split_spans(b.text.replace(mark, ""))) if mark in b.text else b
+        b._replace(spans=split_spans(b.text.replace(mark, ""))) if mark in b.text else b
         for b in document.blocks
     )
     return Document(blocks, author=document.author)

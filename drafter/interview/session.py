@@ -425,20 +425,18 @@ def marked_as_sample(document):
     A draft from defaults and examples reads like a real county's report; without the
     mark it could be handed in by mistake.
     """
-    from dataclasses import replace
-
     from drafter.document.model import Block, Kind, Span
 
     blocks = list(document.blocks)
     heads = 0
     for index, block in enumerate(blocks):
         if block.kind is Kind.TITLE and not block.text.startswith(SAMPLE_MARK):
-            blocks[index] = replace(block, spans=(Span(SAMPLE_MARK), *block.spans))
+            blocks[index] = block._replace(spans=(Span(SAMPLE_MARK), *block.spans))
         if block.kind not in (Kind.TITLE, Kind.SUBTITLE):
             break
         heads = index + 1
     blocks.insert(heads, Block(Kind.PARAGRAPH, (Span(SAMPLE_NOTE),)))
-    return replace(document, blocks=tuple(blocks))
+    return document._replace(blocks=tuple(blocks))
 
 
 def prefilled_default(question: Question, answers: dict, last: dict | None) -> object:

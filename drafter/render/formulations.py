@@ -13,19 +13,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 DATA_FILE = Path(__file__).parent.parent / "data" / "formulations.yaml"
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     key: str
     date: dt.date
     source: str
 
 
-@dataclass(frozen=True)
-class Wording:
+class Wording(NamedTuple):
     key: str  # the formulation it belongs to, e.g. "party_spirit"
     text: str
     since: Event | None  # None: in force from before anything we record
@@ -36,8 +35,7 @@ class Wording:
             self.until is None or on <= self.until.date)
 
 
-@dataclass(frozen=True)
-class Outdated:
+class Outdated(NamedTuple):
     """A wording no longer current on some date, what is current instead, and why."""
 
     wording: Wording

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from drafter.errors import Problem, TemplateError, TemplateNotFound, UserError
 from drafter.files.inputs import read_text
@@ -70,8 +71,7 @@ class TemplateProblem(Problem):
                    warning=warning)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where templates were found: a label for people and a folder."""
 
     label: str
@@ -249,8 +249,7 @@ def discover(extra_dirs: list[str | Path] | None = None,
     return found
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """One template as a chooser shows it; a broken one is listed, not hidden."""
 
     id: str
