@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from drafter.check.dates import DocDate
 from drafter.render.formulations import Event, Formulations, Outdated, Wording
 
 
-@dataclass(frozen=True)
-class DatedHit:
+class DatedHit(NamedTuple):
     start: int
     end: int
     key: str

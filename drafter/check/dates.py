@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from drafter.document.dates import (
     TIME_OF_DAY,
@@ -35,8 +35,7 @@ _HEADER_TAIL = re.compile(rf"(?:{TIME_OF_DAY})?(?:\s|$|来源|作者|编辑|发�
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
-@dataclass(frozen=True)
-class DocDate:
+class DocDate(NamedTuple):
     """A document's date, to the day, the month or only the year, and where it came from.
 
     `source` is one of SOURCES; `line` is the 1-based line it was read from.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from drafter.check import guards, structure
 from drafter.check.dated import DatedSet
@@ -25,8 +25,7 @@ CONTEXT_CHARS = 12
 ANSWER_CATEGORIES = ("conversion", "punctuation")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A raw match: where, what, and anything that differs from the rule's defaults."""
 
     rule: Rule
@@ -275,10 +274,10 @@ def _guarded(hit: Hit, lines: Lines, confidence: str) -> tuple[Hit, str]:
     past = guards.past_year_before(line, col, since.year if since else None)
     mode = guards.quoted_or_discussed(line, col, end)
     if mode == "discussed" or past:
-        return replace(hit, fix=None), "low"
+        return hit._replace(fix=None), "low"
     if mode == "quoted":
         capped = "medium" if confidence == "high" else confidence
-        return replace(hit, fix=None), capped
+        return hit._replace(fix=None), capped
     return hit, confidence
 
 

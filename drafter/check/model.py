@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 CATEGORIES = ("conversion", "formulation", "punctuation", "structure")
 CATEGORY_LABELS = {
@@ -24,8 +24,7 @@ def at_least(confidence: str, minimum: str) -> bool:
     return _RANK[confidence] >= _RANK[minimum]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One located problem in the checked text.
 
     `line` and `column` are 1-based positions in the extracted text; `paragraph`
@@ -67,4 +66,4 @@ class Finding:
         return f"：{self.suggestion}"
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return self._asdict()

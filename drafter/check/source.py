@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.check.engine import apply_fixes
@@ -163,7 +163,7 @@ def fix_source(source: Source, findings: list[Finding]) -> FixResult:
     if source.kind == "docx":
         return _fix_docx(source, fixable)
     if source.kind == "md":
-        shifted = {id(f): replace(f, column=f.column + source.prefixes[f.line - 1])
+        shifted = {id(f): f._replace(column=f.column + source.prefixes[f.line - 1])
                    for f in fixable}
         fixed_text = apply_fixes(source.raw, list(shifted.values()))
         applied = fixable

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from drafter.check.rules import is_han
 from drafter.document.numbering import cn_number, parse_cn_number, read_number
@@ -17,8 +17,7 @@ from drafter.document.numbering import cn_number, parse_cn_number, read_number
 _CN_PUNCT = frozenset("，。、；：！？“”‘’《》…—")
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     line: int
     column: int
     text: str

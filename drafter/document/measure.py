@@ -7,7 +7,7 @@ about 2,500 characters at the 220–240 characters a minute of a measured delive
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from drafter.document.model import Document
 
@@ -16,8 +16,7 @@ from drafter.document.model import Document
 CHARS_PER_MINUTE = 220
 
 
-@dataclass(frozen=True)
-class Genre:
+class Genre(NamedTuple):
     label: str
     chars: int  # usual length
     slow: int  # characters a minute, read slowly ...
@@ -30,8 +29,7 @@ GENRES = {
 }
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     sections: tuple[tuple[str, int], ...]
     total: int
     rate: int = CHARS_PER_MINUTE

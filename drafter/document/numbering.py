@@ -18,7 +18,7 @@ one from 一 to 九十九.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CN_DIGITS = "零一二三四五六七八九"
 _CN = "一二三四五六七八九十"
@@ -69,8 +69,7 @@ def heading_number(level: int, position: int) -> str:
     return f"（{position}）"
 
 
-@dataclass(frozen=True)
-class TypedNumber:
+class TypedNumber(NamedTuple):
     """A heading number someone typed at the start of a line.
 
     `start` and `end` are columns in the line: where the number starts (after any

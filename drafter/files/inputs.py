@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import codecs
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from drafter.errors import UserError
 
@@ -71,8 +71,7 @@ def _line_of(data: bytes, error: UnicodeDecodeError) -> int:
     return data[: error.start].count(b"\n") + 1
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
     """A text file's text, and how to write a corrected copy back the same way."""
 
     text: str

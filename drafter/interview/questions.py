@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import partial
+from typing import NamedTuple
 
 from drafter.document.dates import date_text, parse_date
 from drafter.errors import Problem
@@ -60,8 +61,7 @@ FALSE_WORDS = {"否", "不", "无", "没有", "n", "no", "false", "0"}
 MAX_TEXT = 200_000
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     value: str
     label: str
     help: str = ""  # one line saying what the option means (a checklist measure's description)

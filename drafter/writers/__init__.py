@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,7 @@ class WriteOptions:
     properties: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     name: str
     label: str  # Chinese, for help texts
     suffixes: tuple[str, ...]  # the first one is used for new files

@@ -29,9 +29,8 @@ never imports python-docx.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from drafter.document.model import Document, Kind
 from drafter.writers import wordxml
@@ -91,8 +90,7 @@ def write(document: Document, options) -> tuple[bytes, list[str]]:
 # ------------------------------------------------------------------ content
 
 
-@dataclass(frozen=True)
-class _Table:
+class _Table(NamedTuple):
     rows: tuple[tuple[str, ...], ...]
     style_id: str | None
     east_asian_font: str
