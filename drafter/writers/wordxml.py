@@ -12,7 +12,6 @@ Everything that is the same for every document lives in the cached base
 from __future__ import annotations
 
 import bisect
-import functools
 import io
 import re
 import time
@@ -41,42 +40,34 @@ RUN_FONT_HINT = '<w:rFonts w:hint="eastAsia"/>'
 _SHARED_WEAK = "\u2010-\u2027\u2030-\u205e\u20a0-\u20cf\u2100-\u27bf"
 # Latin-1 symbols in that list (¤ § ° ± · × ÷ …), which LibreOffice counts as Latin script.
 _SHARED_LATIN = "\u00a1\u00a4\u00a7\u00a8\u00af\u00b0\u00b1\u00b4\u00b6\u00b7\u00b8\u00bf\u00d7\u00f7"
-# Characters LibreOffice counts as Asian script: CJK radicals to Hangul syllables (with the
-# ideographic space and 、。《》), compatibility ideographs and forms, full-width forms, the
-# supplementary ideograph planes. Code point ranges, not a regex character class: compiling
-# that class costs ~7 ms, more than writing a whole document, and only one character is tested.
+# Which script LibreOffice gives a single character, as code point ranges rather than regex
+# character classes: compiling the three classes cost ~10 ms at every import, more than
+# writing a whole document, and only one character at a time is tested.
+# Asian script: CJK radicals to Hangul syllables (with the ideographic space and 、。《》),
+# compatibility ideographs and forms, full-width forms, the supplementary ideograph planes.
 _LO_ASIAN = ((0x2E80, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
              (0x20000, 0x3FFFF))
+# No script of its own (i18npool's BreakIterator: spaces, the tone marks ˇ ˊ ˋ ˙, combining
+# marks, U+2000–2BFF, variation selectors, emoji): takes the script of the strong character
+# before it.
+_LO_WEAK = ((0x01, 0x02), (0x20, 0x20), (0xA0, 0xA0), (0x2C7, 0x2C7), (0x2CA, 0x2CB),
+            (0x2D9, 0x2D9), (0x300, 0x36F), (0x2000, 0x2BFF), (0xFE00, 0xFE1F),
+            (0x1F000, 0x1FAFF))
+# Latin script: everything up to Armenian but the weak ones above, Georgian, Cherokee to
+# Runic, Latin Extended Additional and Greek Extended, Latin Extended-C and Coptic, Latin
+# Extended-D, the Latin ligatures.
+_LO_LATIN = ((0x00, 0x58F), (0x10A0, 0x10FF), (0x13A0, 0x16FF), (0x1E00, 0x1FFF),
+             (0x2C60, 0x2CE3), (0xA720, 0xA7FF), (0xFB00, 0xFB06))
 _SHARED = re.compile(f"[{_SHARED_WEAK}{_SHARED_LATIN}]+")
 _LATIN1_SYMBOL = re.compile(f"[{_SHARED_LATIN}]")
 
 
-def _is_asian(char: str) -> bool:
+def _in_ranges(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
     code = ord(char)
-    for low, high in _LO_ASIAN:
+    for low, high in ranges:
         if low <= code <= high:
             return True
     return False
-
-
-@functools.cache
-def _lo_weak() -> re.Pattern:
-    """Characters LibreOffice gives no script of their own (i18npool's BreakIterator: spaces,
-    the tone marks ˇ ˊ ˋ ˙, combining marks, U+2000–2BFF, variation selectors, emoji); they
-    take the script of the strong character before them. Compiled on first use: only the
-    rare branch of libreoffice_latin_spans needs it."""
-    return re.compile("[\x01\x02 \u00a0\u02c7\u02ca\u02cb\u02d9\u0300-\u036f\u2000-\u2bff"
-                      "\ufe00-\ufe1f\U0001f000-\U0001faff]")
-
-
-@functools.cache
-def _lo_latin() -> re.Pattern:
-    """Characters LibreOffice's BreakIterator counts as Latin script: everything up to Armenian
-    but the weak ones above, Georgian, Cherokee to Runic, Latin Extended Additional and
-    Greek Extended, Latin Extended-C and Coptic, Latin Extended-D, the Latin ligatures.
-    Compiled on first use, like _lo_weak."""
-    return re.compile("[\x00-\u058f\u10a0-\u10ff\u13a0-\u16ff\u1e00-\u1fff\u2c60-\u2ce3"
-                      "\ua720-\ua7ff\ufb00-\ufb06]")
 
 
 # One run: (text, character style id or None, highlight colour or None).
@@ -134,11 +125,10 @@ def libreoffice_latin_spans(text: str) -> list[tuple[int, int]]:
     for match in _SHARED.finditer(text):
         start, end = match.span()
         before = start - 1
-        if before < 0 or not _is_asian(text[before]):  # rare: look closer
-            lo_weak, lo_latin = _lo_weak(), _lo_latin()
-            while before >= 0 and lo_weak.match(text, before):
+        if before < 0 or not _in_ranges(text[before], _LO_ASIAN):  # rare: look closer
+            while before >= 0 and _in_ranges(text[before], _LO_WEAK):
                 before -= 1
-            if before < 0 or lo_latin.match(text, before):
+            if before < 0 or _in_ranges(text[before], _LO_LATIN):
                 spans.append((start, end))
                 continue
         index = bisect.bisect_left(latin1, start)
