@@ -182,8 +182,10 @@ def validate_answers(template: Template, answers: AnswersFile, allow_missing: bo
             raw = answers.values[question.name]
         else:
             raw = default_for(question, clean)
-        kinds = _illegal_kinds(raw)
-        raw, removed = strip_illegal(raw)
+        cleaned, removed = strip_illegal(raw)
+        # counted by kind only when something was removed: nearly never, and per answer
+        kinds = _illegal_kinds(raw) if removed else dict.fromkeys(_ILLEGAL_KINDS, 0)
+        raw = cleaned
         kinds["控制字符"] += answers.removed.get(question.name, 0)
         if removed or kinds["控制字符"]:
             found = "、".join(f"{count} 个无法写入文档的{kind}" for kind, count in kinds.items()
