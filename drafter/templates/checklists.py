@@ -12,8 +12,6 @@ draft keeps (a spoken draft keeps only the first `spoken_max` of each section).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from drafter.errors import Problem
 from drafter.files.schema import did_you_mean
 from drafter.interview.questions import Question
@@ -69,7 +67,7 @@ def link_measures(questions: list[Question], own_file: str = "") -> tuple[list[Q
                     "请把做法清单放在它的事实问题之前（可用 after 调整位置）。",
                     file=question.source, line=question.line, field=question.name))
             else:
-                question = replace(question, checklist=owner.name)
+                question = question._replace(checklist=owner.name)
         linked.append(question)
     return linked, problems
 
