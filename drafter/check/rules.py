@@ -15,7 +15,6 @@ import datetime as _dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -92,14 +91,13 @@ class RulesError(ProblemsError):
     headline = "校对规则文件有误"
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """Words that must (or must not) stand right next to a match; 【标点】 means an edge."""
 
     words: tuple[str, ...] = ()
     punct: bool = False
     # the words grouped by length, so a test is one slice and one set lookup per length
-    by_length: tuple[tuple[int, frozenset[str]], ...] = field(default=(), compare=False)
+    by_length: tuple[tuple[int, frozenset[str]], ...] = ()
 
     @classmethod
     def of(cls, words: list[str], punct: bool) -> Context:
@@ -216,13 +214,12 @@ class Rule(NamedTuple):
         return True
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     rules: tuple[Rule, ...]
     # first character -> [(literal, rules with that literal)], longest literal first
     literal_index: dict[str, list[tuple[str, tuple[Rule, ...]]]]
     literal_source: str  # a regex that matches every literal; "" if there are none
-    dated: DatedSet = field(default_factory=lambda: DatedSet(None), compare=False)
+    dated: DatedSet
 
     @property
     def literal_pattern(self) -> re.Pattern | None:

@@ -10,7 +10,6 @@ on that date and why. Dates live only here, so the two can never disagree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -49,13 +48,12 @@ class Outdated(NamedTuple):
         return f"{self.event.source}；此后应为“{self.current}”。"
 
 
-@dataclass(frozen=True)
-class Formulations:
+class Formulations(NamedTuple):
     events: dict[str, Event]
     wordings: dict[str, tuple[Wording, ...]]  # key -> successive wordings, oldest first
     literal: frozenset[str]  # keys whose outdated wordings are wrong wherever they appear
     # how sure the checker is that an outdated wording of a literal key is wrong (default medium)
-    confidence: dict[str, str] = field(default_factory=dict, compare=False)
+    confidence: dict[str, str]
 
     def current(self, key: str, on: dt.date) -> str | None:
         """The wording of `key` in force on `on`, or None if we know none for that date."""

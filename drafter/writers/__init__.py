@@ -13,18 +13,18 @@ sentences worth telling the user.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class WriteOptions:
+class WriteOptions(NamedTuple):
     """What a writer may use besides the document; text writers ignore most of it."""
 
     style: str | Path = "gongwen"
     reference_docx: Path | None = None
-    properties: dict = field(default_factory=dict)
+    properties: Mapping[str, object] = MappingProxyType({})  # the document's core properties
 
 
 class Format(NamedTuple):
