@@ -27,7 +27,11 @@ found = sorted(f"{name}.{obj.__name__}" for name, module in list(sys.modules.ite
                if name.startswith("drafter") for obj in vars(module).values()
                if isinstance(obj, type) and obj.__module__ == name
                and "__dataclass_fields__" in vars(obj))
-print(json.dumps(found), file=sys.stderr)
+from drafter.check import dates as check_dates
+from drafter.document import dates
+lazy = {"dates._date_re": dates._date_re, "check.dates._patterns": check_dates._patterns}
+compiled = sorted(name for name, function in lazy.items() if function.cache_info().currsize)
+print(json.dumps([found, compiled]), file=sys.stderr)
 """
 
 # The dataclasses a warm render may still create, and why each stays one.
@@ -43,7 +47,9 @@ ALLOWED = {
 }
 
 
-def dataclasses_of_a_render(cache: Path, out: Path) -> list[str]:
+def probe_a_render(cache: Path, out: Path) -> tuple[list[str], list[str]]:
+    """The dataclasses defined by the modules a render loaded, and which of the date
+    patterns compiled on first use it compiled."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, "render", "kexie", "--answers", str(EXAMPLE), "-o",
          str(out), "--force"],
@@ -53,11 +59,19 @@ def dataclasses_of_a_render(cache: Path, out: Path) -> list[str]:
 
 
 def test_a_warm_render_creates_only_the_listed_dataclasses(tmp_path):
-    cold = dataclasses_of_a_render(tmp_path / "cache", tmp_path / "a.docx")
-    warm = dataclasses_of_a_render(tmp_path / "cache", tmp_path / "a.docx")
+    cold, _ = probe_a_render(tmp_path / "cache", tmp_path / "a.docx")
+    warm, _ = probe_a_render(tmp_path / "cache", tmp_path / "a.docx")
     assert "drafter.errors.Problem" in warm  # the probe does see dataclasses
     assert set(warm) <= ALLOWED, "use a NamedTuple for a record on the render path"
     assert set(warm) < set(cold)  # the cold run checks the template: more modules
+
+
+def test_a_render_told_its_date_compiles_no_date_pattern(tmp_path):
+    """Reading dates from text (drafter check, format) compiles them; a render does not."""
+    assert probe_a_render(tmp_path / "cache", tmp_path / "a.docx")[1] == []
+    from drafter.check.dates import detect_date
+
+    assert detect_date("标题\n\n正文。\n\n2024年5月8日").year == 2024
 
 
 def test_rules_come_back_from_the_cache_unchanged():

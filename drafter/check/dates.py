@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import NamedTuple
 
 from drafter.document.dates import (
@@ -24,13 +25,19 @@ from drafter.document.dates import (
 )
 from drafter.document.dates import parse_date as parse_day
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-# Labels a web page or a document's head puts before its date.
-_LABEL = re.compile(r"(发表时间|发布时间|发布日期|发文日期|成文日期|印发日期|更新时间|日期|时间)\s*[:：]\s*")
 SIGNATURE_LINES = 3  # a full-line date among the last lines is the 落款
 TITLE_LINES = 2  # a title and its subtitle
 HEADER_LINES = 4  # where a web page puts "2018-07-04 10:23 来源：…" under the title
-_HEADER_TAIL = re.compile(rf"(?:{TIME_OF_DAY})?(?:\s|$|来源|作者|编辑|发布|浏览)")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(a year, a label before a date, what may follow a date under the title), compiled on
+    first use: a render is told its date and never looks for one."""
+    return (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年"),
+            # labels a web page or a document's head puts before its date
+            re.compile(r"(发表时间|发布时间|发布日期|发文日期|成文日期|印发日期|更新时间|日期|时间)\s*[:：]\s*"),
+            re.compile(rf"(?:{TIME_OF_DAY})?(?:\s|$|来源|作者|编辑|发布|浏览)"))
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
@@ -119,20 +126,21 @@ def detect_date(text: str) -> DocDate | None:
     is only a date, else a date or year in the title lines; None if there is none."""
     lines = text.split("\n")
     filled = [i for i, line in enumerate(lines) if line.strip()]
+    year_re, label_re, header_tail_re = _patterns()
     for i in reversed(filled):
         source = "落款日期" if i in filled[-SIGNATURE_LINES:] else "日期行"
         found = _from_written(date_line(lines[i]), source, i + 1)
         if found:
             return found
     for i in filled:
-        for label in _LABEL.finditer(lines[i]):
+        for label in label_re.finditer(lines[i]):
             found = _from_written(date_at(lines[i], label.end()), "发布时间", i + 1)
             if found:
                 return found
     for i in filled[:HEADER_LINES]:
         body = lines[i].lstrip(" \u3000\t")
         written = date_at(body)
-        if written and _HEADER_TAIL.match(body, written.end):
+        if written and header_tail_re.match(body, written.end):
             found = _from_written(written, "日期行", i + 1)
             if found:
                 return found
@@ -140,7 +148,7 @@ def detect_date(text: str) -> DocDate | None:
         found = _from_written(find_date(lines[i]), "标题", i + 1)
         if found:
             return found
-        year = _YEAR.search(lines[i])
+        year = year_re.search(lines[i])
         found = year and make_date(int(year.group(1)), source="标题", line=i + 1)
         if found:
             return found

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import NamedTuple
 
 from drafter.document.numbering import parse_cn_number
@@ -25,15 +26,26 @@ _CN_YEAR_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "�
 _CN_YEAR = "".join(_CN_YEAR_DIGITS)
 _CN_SMALL = "一二三四五六七八九十"
 
-# One date; the named groups say which form it was written in. The same separator
-# twice in 2024-05-08; the day of 2024年5月8日 may lack its 日 only at the end of the text.
-_DATE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.．])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?!\d)"
-    r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*年\s*(?P<m2>\d{1,2})\s*月(?:\s*(?P<d2>\d{1,2})\s*(?:[日号]|$))?"
-    rf"|(?P<y3>[{_CN_YEAR}]{{4}})年(?P<m3>[{_CN_SMALL}]{{1,2}})月(?:(?P<d3>[{_CN_SMALL}]{{1,3}})日)?"
-)
 TIME_OF_DAY = r"\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"  # 10:23 or 10:23:05 after a date
-_TIME = re.compile(TIME_OF_DAY)
+
+
+# The patterns are compiled on first use (~2 ms): a render, told its date, never reads one.
+@cache
+def _date_re() -> re.Pattern:
+    """One date; the named groups say which form it was written in. The same separator
+    twice in 2024-05-08; the day of 2024年5月8日 may lack its 日 only at the end of the text."""
+    return re.compile(
+        r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.．])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?!\d)"
+        r"|(?<!\d)(?P<y2>(?:19|20)\d{2})\s*年\s*(?P<m2>\d{1,2})\s*月(?:\s*(?P<d2>\d{1,2})\s*(?:[日号]|$))?"
+        rf"|(?P<y3>[{_CN_YEAR}]{{4}})年(?P<m3>[{_CN_SMALL}]{{1,2}})月(?:(?P<d3>[{_CN_SMALL}]{{1,3}})日)?"
+    )
+
+
+@cache
+def _time_re() -> re.Pattern:
+    return re.compile(TIME_OF_DAY)
+
+
 _WRAP_OPEN, _WRAP_CLOSE = "（(［[", "）)］]"
 _SPACES = " \u3000\t"
 
@@ -81,12 +93,12 @@ def _written(match: re.Match | None) -> WrittenDate | None:
 
 def date_at(text: str, pos: int = 0) -> WrittenDate | None:
     """The date that starts exactly at `pos`, or None."""
-    return _written(_DATE.match(text, pos))
+    return _written(_date_re().match(text, pos))
 
 
 def find_date(text: str) -> WrittenDate | None:
     """The first date written anywhere in `text`, or None."""
-    return _written(_DATE.search(text))
+    return _written(_date_re().search(text))
 
 
 def date_line(line: str) -> WrittenDate | None:
@@ -96,7 +108,7 @@ def date_line(line: str) -> WrittenDate | None:
     if body[:1] in _WRAP_OPEN and body[-1:] in _WRAP_CLOSE:
         body = body[1:-1].strip()
     found = date_at(body)
-    if found and (found.end == len(body) or _TIME.fullmatch(body, found.end)):
+    if found and (found.end == len(body) or _time_re().fullmatch(body, found.end)):
         return found
     return None
 
