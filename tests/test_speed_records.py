@@ -80,3 +80,14 @@ def test_rules_come_back_from_the_cache_unchanged():
     assert rules._from_plain(rules._plain(ruleset.rules)) == ruleset.rules
     assert any(rule.table for rule in ruleset.rules)
     assert any(rule.preceded_by for rule in ruleset.rules)
+
+
+def test_the_han_shadow_replaces_exactly_the_ideographs_of_the_han_class():
+    """han_shadow is a translate table now, not a regex over the {汉字} class: same result
+    on every code point up to the end of the ideograph planes."""
+    import re
+
+    every = "".join(chr(code) for code in range(0x32000) if not 0xD800 <= code <= 0xDFFF)
+    expected = re.sub(f"[{rules.CJK}]", rules.HAN_SENTINEL, every)
+    assert rules.han_shadow(every) == expected
+    assert rules.han_shadow("〇年A") == rules.HAN_SENTINEL * 2 + "A"
