@@ -180,6 +180,40 @@ def test_automatic_numbering_gives_heading_levels(tmp_path):
     ]
 
 
+STARTS = f"""<w:numbering xmlns:w="{W_NS}">
+<w:abstractNum w:abstractNumId="1">
+<w:lvl w:ilvl="0"><w:start w:val="5"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1）"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="2">
+<w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1）"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="1"/>
+<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
+<w:num w:numId="4"><w:abstractNumId w:val="2"/></w:num>
+</w:numbering>"""
+
+LONG = "，篇幅很长，远远超过一个标题应有的长度，说明工作怎样开展、取得了什么成效。"
+
+
+def test_automatic_numbers_keep_the_value_word_shows(tmp_path):
+    """Numbers kept as text must be the ones on the secretary's screen: a list set to begin at
+    5, a list continued in a second w:num of the same definition, a list restarted with
+    w:startOverride, and a level without w:start (0, as the standard and Word have it)."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.part.numbering_part._element = parse_xml(STARTS)
+    document.add_paragraph("县科协工作汇报")
+    for text, num_id in (("甲", 1), ("乙", 1), ("丙", 2), ("丁", 3), ("戊", 3), ("己", 4)):
+        numbered(document.add_paragraph(text + LONG), num_id, 0)
+    document.save(tmp_path / "a.docx")
+    assert [b.text for b in read(tmp_path / "a.docx").document.blocks][1:] == [
+        "5）甲" + LONG, "6）乙" + LONG, "7）丙" + LONG, "1）丁" + LONG, "2）戊" + LONG, "0）己" + LONG,
+    ]
+
+
 def test_title_over_two_centred_lines_and_signature_with_a_line_break(tmp_path):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 

@@ -52,6 +52,10 @@ EXPECTED = {
         ("broken_templates/bad-default/questions.yaml", 16, "default", "最多 4 个字"),
         ("broken_templates/bad-default/questions.yaml", 20, "default", "示例“很多”"),
     ],
+    "split-group": [
+        ("broken_templates/split-group/questions.yaml", 21, "group",
+         "这个问题属于分组“二、联系服务科技工作者”，但这个分组的问题已被分组“三、服务大局”隔开"),
+    ],
     "missing-parent": [
         ("broken_templates/missing-parent/template.yaml", 3, "parent", "no-such-parent"),
     ],
@@ -114,10 +118,10 @@ def test_check_reports_exactly_the_expected_findings(case):
         assert words in finding.message
 
 
-def test_only_hand_typed_heading_numbers_are_warnings():
+def test_only_hand_typed_heading_numbers_and_split_groups_are_warnings():
     for case in EXPECTED:
         for finding in findings_of(case):
-            assert finding.warning == (finding.code == "heading")
+            assert finding.warning == (finding.code in ("heading", "group"))
 
 
 def test_problem_in_a_question_does_not_also_report_its_uses():

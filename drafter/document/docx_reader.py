@@ -95,7 +95,8 @@ class _Reader:
     def __init__(self, resolver):
         self.resolver = resolver
         self.items: list[Para | Block] = []  # paragraphs, and tables already made blocks
-        self.counters: dict[str, dict[int, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}  # per list: level → value
+        self.started: set[str] = set()  # w:num ids seen
         self.dropped: Counter[str] = Counter()
 
     def walk(self, container) -> None:
@@ -190,20 +191,25 @@ class _Reader:
         found = self.resolver.number_format(numbering)
         if found is None:
             return ""
-        text, formats = found
         num_id, ilvl = numbering
-        counters = self.counters.setdefault(num_id, {})
-        counters[ilvl + 1] = counters.get(ilvl + 1, 0) + 1
-        for deeper in [k for k in counters if k > ilvl + 1]:
+        counters = self.counters.setdefault(found.list_id, {})
+        if num_id not in self.started:  # a w:num that restarts levels begins them anew
+            self.started.add(num_id)
+            for level in found.restarts:
+                counters.pop(level, None)
+        level = ilvl + 1
+        counters[level] = counters[level] + 1 if level in counters else found.starts.get(level, 0)
+        for deeper in [k for k in counters if k > level]:
             del counters[deeper]
-        if formats.get(ilvl + 1) in ("bullet", "none"):
+        if found.formats.get(level) in ("bullet", "none"):
             return ""
 
         def value(match: re.Match) -> str:
-            level = int(match.group(1))
-            return _render_number(counters.get(level, 1), formats.get(level, "decimal"))
+            shown = int(match.group(1))
+            return _render_number(counters.get(shown, found.starts.get(shown, 0)),
+                                  found.formats.get(shown, "decimal"))
 
-        return re.sub(r"%([1-9])", value, text)
+        return re.sub(r"%([1-9])", value, found.text)
 
     def _count_dropped(self, p) -> None:
         for tag, what in (("footnoteReference", "footnote"), ("endnoteReference", "endnote"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from drafter.document.docx_text import W, runs
 
@@ -29,6 +30,16 @@ _SCRIPTS = {"zh-cn": "Hans", "zh-sg": "Hans", "zh-tw": "Hant", "zh-hk": "Hant", 
 _ALIGNMENTS = {"both": "justify", "distribute": "justify", "center": "center", "right": "right",
                "end": "right", "left": "left", "start": "left"}
 DEFAULT_SIZE = 10.0  # points, when nothing in the chain sets w:sz (ECMA-376 17.3.2.38)
+
+
+class NumberFormat(NamedTuple):
+    """An automatic number as numbering.xml defines it, e.g. "%1、" in chineseCounting."""
+
+    text: str  # w:lvlText of the paragraph's level, "%1" standing for level 1's value
+    formats: dict[int, str]  # level (1-based) → w:numFmt
+    starts: dict[int, int]  # level → the value it begins (and restarts) at
+    list_id: str  # paragraphs of every w:num sharing one abstract definition count on together
+    restarts: frozenset[int]  # levels this w:num begins anew (w:startOverride)
 
 
 @dataclass(frozen=True)
@@ -278,26 +289,31 @@ class Resolver:
         part = related_part(self.part, "numbering")
         return part.element if part is not None else None
 
-    def number_format(self, numbering: tuple[str, int]) -> tuple[str, dict[int, str]] | None:
-        """(w:lvlText, {level: w:numFmt}) of an automatic number, e.g. ("%1、", {1: chineseCounting})."""
+    def number_format(self, numbering: tuple[str, int]) -> NumberFormat | None:
+        """How Word numbers this paragraph: its level's text, every level's format and
+        starting value, and which list it counts on with."""
         root = self._numbering
         if root is None:
             return None
         num_id, ilvl = numbering
-        abstract_id, overrides = None, {}
+        abstract_id, overrides, restarts = None, {}, {}
         for num in root.iter(W + "num"):
             if num.get(W + "numId") == num_id:
                 ref = num.find(W + "abstractNumId")
                 abstract_id = ref.get(W + "val") if ref is not None else None
                 for override in num.iter(W + "lvlOverride"):
+                    level = _int(override.get(W + "ilvl")) or 0
                     lvl = override.find(W + "lvl")
                     if lvl is not None:
-                        overrides[int(override.get(W + "ilvl") or 0)] = lvl
+                        overrides[level] = lvl
+                    start = override.find(W + "startOverride")
+                    if start is not None:
+                        restarts[level + 1] = _int(start.get(W + "val")) or 0
         levels: dict[int, object] = {}
         for abstract in root.iter(W + "abstractNum"):
             if abstract.get(W + "abstractNumId") == abstract_id:
                 for lvl in abstract.iter(W + "lvl"):
-                    levels[int(lvl.get(W + "ilvl") or 0)] = lvl
+                    levels[_int(lvl.get(W + "ilvl")) or 0] = lvl
         levels.update(overrides)
         if ilvl not in levels:
             return None
@@ -307,7 +323,19 @@ class Resolver:
             return (element.get(W + "val") or "") if element is not None else ""
 
         formats = {index + 1: val(lvl, "numFmt") or "decimal" for index, lvl in levels.items()}
-        return val(levels[ilvl], "lvlText"), formats
+        # a level without w:start begins at 0 (ECMA-376 17.9.26, and Word does so)
+        starts = {index + 1: _int(val(lvl, "start")) or 0 for index, lvl in levels.items()}
+        starts.update(restarts)
+        return NumberFormat(val(levels[ilvl], "lvlText"), formats, starts,
+                            f"abstract:{abstract_id}" if abstract_id is not None else f"num:{num_id}",
+                            frozenset(restarts))
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
 
 
 def _size(levels: list) -> float:

@@ -205,6 +205,31 @@ def _question_findings(template: Template, env, asked: set[str], problems: list
     return used, unparsed
 
 
+def _group_findings(template: Template, problems: list) -> None:
+    """A group whose questions are split by another group: the terminal shows its title
+    twice and the web form makes two sections of it. Typical cause: a child template
+    renames a section's group, and an inherited question of that section keeps the old one."""
+    by_name = {spec.name: spec for spec in template.specs if spec.name}
+    closed: set[str] = set()
+    previous = None
+    for question in template.questions:
+        group = question.group
+        if group == previous:
+            continue
+        if group and group in closed:
+            spec = by_name.get(question.name)
+            file, line = spec.where("group") if spec else (question.source, question.line)
+            problems.append(TemplateProblem.at(
+                "group", f"这个问题属于分组“{group}”，但这个分组的问题已被分组"
+                f"“{previous}”隔开：终端问卷会两次显示这个分组的标题，网页表单也会把它分成两处。"
+                f"请让同一分组的问题连在一起：改写它的 group（继承来的问题可在本模板的 questions.yaml 中写"
+                f" - name: {question.name} 和 group: 所在分组），或用 after 调整顺序。",
+                file, line, question.name, warning=True))
+        if previous is not None:
+            closed.add(previous)
+        previous = group
+
+
 def _output_findings(template: Template, env, asked: set[str], problems: list
                      ) -> set[str] | None:
     """The names the output pattern uses, or None if it cannot be parsed."""
@@ -319,6 +344,7 @@ def check_loaded(template: Template, problems: list | None = None, env=None
         live_uses(outline, env, found)
     _heading_findings(outline.files, found)
     used, unparsed = _question_findings(template, env, asked, found)
+    _group_findings(template, found)
     output_names = _output_findings(template, env, asked, found)
     if output_names is None:
         unparsed.add(("", "output"))
