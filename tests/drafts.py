@@ -46,10 +46,15 @@ def text_of(document) -> str:
     return "\n".join(block.text for block in document.blocks)
 
 
+def overlap_module():
+    """benchmarks/overlap.py, the one measure of how alike two drafts read."""
+    spec = importlib.util.spec_from_file_location("overlap", REPO / "benchmarks" / "overlap.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def overlap_rows(template_id: str) -> list[tuple]:
     """benchmarks/overlap.py's figures for one template: (template, genre, a, b, a's share,
     b's share) for every pair of its example counties in both genres."""
-    spec = importlib.util.spec_from_file_location("overlap", REPO / "benchmarks" / "overlap.py")
-    overlap = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(overlap)
-    return [row for row in overlap.figures() if row[0] == template_id]
+    return [row for row in overlap_module().figures() if row[0] == template_id]

@@ -210,6 +210,20 @@ def test_the_fourteenth_plan_as_the_current_one_is_outdated_in_2026():
     assert check_text("2025年是“十四五”规划收官之年。", date=dt.date(2026, 4, 1)) == []
 
 
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (dt.date(2024, 5, 1), None),  # before the third plenum: the list was current
+    (dt.date(2025, 3, 1), "党的二十大和二十届二中、三中全会精神"),
+    (dt.date(2026, 11, 20), "党的二十大和二十届历次全会精神"),
+])
+def test_a_list_of_plenums_that_leaves_out_the_latest_is_outdated(day, expected):
+    """“二十大和二十届二中全会精神” after the third plenum, any shortened list after the fourth."""
+    findings = check_text("深入学习贯彻党的二十大和二十届二中全会精神。", date=day)
+    assert [f.suggestion for f in findings] == ([expected] if expected else [])
+    later = check_text("认真学习贯彻党的二十大和二十届三中全会精神。", date=day)
+    assert [f.suggestion for f in later] == (["党的二十大和二十届历次全会精神"]
+                                              if day.year == 2026 else [])
+
 # ---------------------------------------------------------------- quoted or discussed
 
 OLD = "以习近平同志为总书记的党中央"

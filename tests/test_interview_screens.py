@@ -252,6 +252,8 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
     assert answers["study_forms"] == ["党组理论学习中心组专题学习", "“科协讲堂”", "青年科技工作者读书班"]
     assert answers["party_groups"] == 11
     assert story is not None and PARAGRAPH in answers.values()
+    assert answers["genre"] == "written"  # Enter on a choice keeps its default…
+    assert answers["title_style"] == answers["theme"] == ""  # …and leaves an optional one unmade
     # the figures as typed (人, full-width digits, 万, 年, 第…次, ％) wherever the ticks asked them
     figures = {"tech_workers": 8600, "worker_homes": 9, "farmer_training": 15800,
                "beneficiaries": 138000, "literacy_rate": "13.2%", "congress_year": 2021,

@@ -10,18 +10,15 @@ counties' drafts are their own.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 
 import pytest
 from conftest import REPO
+from drafts import overlap_module, render, sections, text_of, values_of
 
 from drafter.check import check_document
-from drafter.document.measure import measure
 from drafter.document.model import Kind
-from drafter.interview.answers import AnswersFile, read_answers
 from drafter.render.formulations import load as load_formulations
-from drafter.render.pipeline import check_answers, draft_from_values
 from drafter.templates.loader import load_template
 
 EXAMPLES = {"安澜": REPO / "examples" / "gongqingtuan.yaml",
@@ -35,32 +32,6 @@ OTHER_ORGANISATIONS = ("kexie", "gonghui", "fulian")
 @pytest.fixture(scope="module")
 def template():
     return load_template("gongqingtuan")
-
-
-def values_of(path) -> dict:
-    return dict(read_answers(path).values)
-
-
-def render(template, values: dict):
-    clean, _ = check_answers(template, AnswersFile("test.yaml", values=values))
-    return draft_from_values(template, clean).document
-
-
-def text_of(document) -> str:
-    return "\n".join(block.text for block in document.blocks)
-
-
-def sections(document) -> dict[str, list[str]]:
-    """Level-1 heading → the texts of the paragraphs under it (closing excluded)."""
-    result: dict[str, list[str]] = {}
-    current = None
-    for block in document.blocks:
-        if block.kind is Kind.HEADING and block.level == 1:
-            current = block.text
-            result[current] = []
-        elif current and block.kind is Kind.PARAGRAPH and not block.closing:
-            result[current].append(block.text)
-    return result
 
 
 def closing_of(document) -> list[str]:
@@ -85,13 +56,6 @@ def every_fact(template, values: dict) -> dict:
         if question.measure and question.example is not None:
             filled[question.name] = question.example
     return filled
-
-
-def overlap_module():
-    spec = importlib.util.spec_from_file_location("overlap", REPO / "benchmarks" / "overlap.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # ---------------------------------------------------------------- only what was ticked
@@ -216,31 +180,17 @@ def drafts(template):
             for county, path in EXAMPLES.items() for genre in GENRES}
 
 
-@pytest.mark.parametrize("county", EXAMPLES)
-def test_lengths_fit_the_genre(drafts, county):
-    assert 4000 <= measure(drafts[(county, "written")]).total <= 6000
-    assert 2200 <= measure(drafts[(county, "spoken")]).total <= 3000
-
-
-@pytest.mark.parametrize("key", [(c, g) for c in EXAMPLES for g in GENRES])
-def test_examples_have_no_proofreading_findings(drafts, key):
-    date = values_of(EXAMPLES[key[0]])["date"]
-    assert check_document(drafts[key], date=date) == []
-
-
 def test_each_example_file_asks_for_its_own_genre():
     assert values_of(EXAMPLES["安澜"])["genre"] == "written"
     assert values_of(EXAMPLES["鹤岭"])["genre"] == "spoken"
 
 
-def test_the_two_counties_tick_different_measures_and_share_little_text(template):
+def test_the_two_counties_tick_different_measures(template):
+    """What each county tells the meeting differs in substance (the shared text is measured
+    for every template in test_example_drafts.py)."""
     a, b = (values_of(path) for path in EXAMPLES.values())
     for checklist in CHECKLISTS:
         assert not set(a[checklist]) & set(b[checklist]), checklist
-    rows = [row for row in overlap_module().figures() if row[0] == "gongqingtuan"]
-    assert {row[1] for row in rows} == set(GENRES)
-    for row in rows:
-        assert max(row[4], row[5]) <= 0.40, row
 
 
 def test_the_opening_names_the_countys_headline_results(drafts):

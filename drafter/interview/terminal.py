@@ -389,7 +389,9 @@ class TerminalAsker:
             options.append(Option("（不选）", _NOT_CHOSEN))
         value, _ = question.check(default)
         values = [o.value for o in options]
-        answer = ask_pick(header, options, start=values.index(value) if value in values else 0,
+        # Enter on an optional choice nobody has made keeps it unmade (“不选则……自动选定”)
+        unmade = values.index(_NOT_CHOSEN) if _NOT_CHOSEN in values else 0
+        answer = ask_pick(header, options, start=values.index(value) if value in values else unmade,
                           keys=KEYS_PICK)
         return None if answer == _NOT_CHOSEN else answer
 
