@@ -77,3 +77,27 @@ def test_dump_is_readable_and_round_trips(core_template):
     reread = parse_answers(text, "a.yaml")
     assert reread.template_id == "core-test" and reread.template_version == "2.1"
     assert {k: reread.values[k] for k in values} == values
+
+
+def test_a_misspelt_tick_is_named_and_the_facts_of_its_other_ticks_still_checked():
+    """One wrong measure name must not hide the problems in the facts of the right ones."""
+    from drafter.templates.loader import load_template
+
+    text = """answers:
+  year: 2026
+  org_full_name: 安澜县科学技术协会
+  org_short: 县科协
+  county: 安澜县
+  s4_done: [popsci_evnts, popsci_events]
+  popsci_events: 一千多场
+"""
+    with pytest.raises(AnswersError) as info:
+        validate_answers(load_template("kexie"), parse_answers(text, "a.yaml"))
+    assert info.value.message.splitlines()[1:] == [
+        "  - a.yaml:6，字段 s4_done：“四、科学普及：一年来确实做了下面哪些工作？”“popsci_evnts”"
+        "不是可选项。是否想写“popsci_events”？可选：literacy_plan（全民科学素质纲要）、"
+        "popsci_events（重大科普活动）、popsci_bases（科普阵地）、volunteers（科技志愿服务）、"
+        "informants（“科普中国”信息员）、youth_science（青少年科学教育）、"
+        "emergency_popsci（应急科普）。",
+        "  - a.yaml:7，字段 popsci_events：“科普活动场次”应为整数，例如 12；“一千多场”不是整数。",
+    ]

@@ -25,6 +25,7 @@ from drafter.files.inputs import read_text
 from drafter.files.schema import Fields, did_you_mean, locate_in
 from drafter.files.yamlio import Loaded, YamlProblem, load_yaml_text
 from drafter.interview.expressions import default_for, is_asked
+from drafter.interview.questions import valid_choices
 from drafter.templates.loader import Template
 
 TOP_KEYS = {"template", "template_version", "answers"}
@@ -199,6 +200,8 @@ def validate_answers(template: Template, answers: AnswersFile, allow_missing: bo
         if error:
             problems.append(Problem(f"“{question.title}”{error}", file=answers.path,
                                     line=answers.line(question.name), field=question.name))
+            if question.type in ("multichoice", "checklist"):  # its facts are checked too
+                clean[question.name] = valid_choices(question, raw)
             continue
         clean[question.name] = value
     if problems:

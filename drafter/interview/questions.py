@@ -322,12 +322,29 @@ def _choice(q: Question, raw: object) -> str:
         if text in (choice.value, choice.label):
             return choice.value
     options = "、".join(c.label if c.label == c.value else f"{c.value}（{c.label}）" for c in q.choices)
-    raise _Refused(f"“{_short(text)}”不是可选项。可选：{options}。")
+    hint = did_you_mean(text, [c.value for c in q.choices]) if text.isascii() else ""
+    raise _Refused(f"“{_short(text)}”不是可选项。{hint}可选：{options}。")
+
+
+def valid_choices(q: Question, raw: object) -> list[str]:
+    """The recognisable items of a multiple-choice answer that has wrong ones as well: the
+    questions it gates are still checked, so every problem is reported at once."""
+    found = []
+    for item in _choice_items(raw):
+        try:
+            found.append(_choice(q, item))
+        except _Refused:
+            continue
+    return found
+
+
+def _choice_items(raw: object) -> list:
+    items = raw if isinstance(raw, list) else re.split(r"[、，,;；\n]+", str(raw))
+    return [item for item in items if str(item).strip()]
 
 
 def _multichoice(q: Question, raw: object) -> list[str]:
-    items = raw if isinstance(raw, list) else re.split(r"[、，,;；\n]+", str(raw))
-    return [_choice(q, item) for item in items if str(item).strip()]
+    return [_choice(q, item) for item in _choice_items(raw)]
 
 
 def _list(q: Question, raw: object) -> list[str]:
