@@ -188,6 +188,14 @@ def test_missing_output_folder_is_reported_and_not_created(capsys, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="需要 Linux /proc")
+def test_a_folder_that_takes_no_new_files_is_not_called_missing(capsys):
+    """/proc exists, but creating a file there fails with ENOENT."""
+    status, said = render(capsys, Path("/proc") / "材料.docx")
+    assert status == 2
+    assert "无法在文件夹 /proc 中新建文件（这个位置不接受新文件）。请换一个位置。" in said
+
+
 def test_output_path_that_is_a_folder_is_reported(capsys, tmp_path):
     folder = tmp_path / "材料.docx"
     folder.mkdir()

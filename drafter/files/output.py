@@ -83,6 +83,8 @@ def _explain(exc: OSError, path: Path) -> str:
         return f"磁盘空间不足，无法写入 {path}。原有文件（如有）未受影响。请清理空间后重试。"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"没有权限写入 {path}（文件只读、被占用或文件夹无写权限）。原有文件（如有）未受影响。"
+    if exc.errno == errno.ENOENT and path.parent.is_dir():  # e.g. /proc: there, but no new files
+        return f"无法在文件夹 {path.parent} 中新建文件（这个位置不接受新文件）。请换一个位置。"
     if exc.errno == errno.ENOENT:
         return f"输出文件夹 {path.parent} 不存在。请先创建它，或换一个位置。"
     if exc.errno == errno.EISDIR:
