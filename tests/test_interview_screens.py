@@ -207,7 +207,7 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
             t.send(CTRL_U + OCCASION + ENTER)
             wait_question(t, template.question("date"))
             t.send(ENTER)  # the date comes round again with its answer: Enter keeps it
-            t.expect(f"✔ {template.question('date').title}：")
+            t.expect(f"✔ {template.question('date').caption}：")
             continue  # and the signature question is asked again
         elif question.type == "list" and name in TYPED:
             t.send(TYPED[name] + ENTER + ENTER)
@@ -215,7 +215,7 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
             t.send(ENTER)
         else:
             t.send(TYPED.get(name, "") + ENTER)
-        t.expect(f"✔ {question.title}：")
+        t.expect(f"✔ {question.caption}：")
     assert {"study_forms", "party_groups", "party_brand"} <= set(asked)  # facts of ticked measures
     assert "spirit_talks" not in asked  # a measure not ticked: its facts are not asked
 
@@ -230,6 +230,7 @@ def test_whole_kexie_interview_at_80x24_keeps_every_instruction_on_screen(start,
         shown = squash("".join(rows))
         assert rows[0] == header, rows  # the instruction line never scrolls away
         assert squash(KEYS_REVIEW) in shown
+        assert "？：" not in shown  # “……哪些工作：理论武装”, not “……哪些工作？：理论武装”
         assert len(rows) == 24
         current = next(row for row in rows if row.startswith("› "))
         if current.startswith(f"› {story}"):

@@ -99,6 +99,12 @@ class Question(NamedTuple):
         return self.label or self.name
 
     @property
+    def caption(self) -> str:
+        """The title where an answer follows it (“标题：答案”): a label that asks a
+        question drops its ？ so the line does not read “……哪些工作？：理论武装”."""
+        return self.title.rstrip("？?：:") or self.title
+
+    @property
     def default_is_expression(self) -> bool:
         return isinstance(self.default, str) and ("{{" in self.default or "{%" in self.default)
 

@@ -265,7 +265,7 @@ def _answer_option(question: Question, value: object) -> Option:
     """“title：short answer”, with the whole answer as detail when the line cuts it."""
     summary = display(question, value)
     whole = full_text(question, value)
-    return Option(f"{question.title}：{summary}", question.name,
+    return Option(f"{question.caption}：{summary}", question.name,
                   detail=whole if whole != summary else "")
 
 
@@ -340,7 +340,7 @@ class TerminalAsker:
         value = ask(question, default, self._header(question, default, progress))
         if value is BACK:
             raise GoBack
-        self._answered(f"{question.title}：{display(question, value)}")
+        self._answered(f"{question.caption}：{display(question, value)}")
         self._proofread(value)
         return value
 
