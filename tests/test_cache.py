@@ -206,8 +206,21 @@ def test_a_truncated_or_foreign_entry_is_a_miss(root, tmp_path):
     assert read_cached(other) is None
 
 
+def own_kexie(folder: Path) -> None:
+    """kexie and its parent as a user's templates in folder/templates, which a render from
+    `folder` finds before the built-in ones: a copy is checked like any user template (an
+    installed drafter trusts its own built-in templates, see test_inputs.py)."""
+    import shutil
+
+    for name in ("six-adherences", "kexie"):
+        if not (folder / "templates" / name).is_dir():
+            shutil.copytree(REPO / "templates" / name, folder / "templates" / name)
+
+
 def run_drafter(cache_root: Path, out: str, *, limit_file_size: bool = False
                 ) -> subprocess.CompletedProcess:
+    own_kexie(cache_root.parent)
+
     def no_file_may_grow():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
@@ -322,6 +335,7 @@ def test_a_warm_render_trusts_the_clean_check_record_without_importing_the_check
              "print(sorted(m for m in sys.modules if m in "
              "('drafter.templates.check', 'drafter.templates.outline')), file=sys.stderr)\n")
     env = {**os.environ, "DRAFTER_CACHE_DIR": str(tmp_path / "cache")}
+    own_kexie(tmp_path)
     argv = ["render", "kexie", "--answers", str(EXAMPLE), "-o", "-", "--format", "txt"]
     runs = [subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True,
                            env=env, cwd=tmp_path) for _ in range(2)]

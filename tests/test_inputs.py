@@ -135,6 +135,34 @@ def test_an_edited_used_file_reruns_the_check_and_an_unused_one_does_not(tmp_pat
     assert ensure_renderable(template) == [] and runs == [1]
 
 
+
+def test_templates_installed_with_drafter_are_not_checked_again_but_copies_are(
+        tmp_path, monkeypatch):
+    """The built-in templates in a wheel were checked by this test suite before release:
+    a first render skips the check (most of its time). A copy, or a child of a built-in
+    template, is a user's template and is checked."""
+    import shutil
+
+    import drafter.templates.check as template_check
+    from drafter.render.pipeline import load_checked_template
+    from drafter.templates import loader
+
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(loader, "packaged_template_dir", lambda: (REPO / "templates").resolve())
+    runs = []
+    real = template_check.check_loaded
+    monkeypatch.setattr(template_check, "check_loaded",
+                        lambda template, *a, **k: runs.append(template.id) or real(template, *a, **k))
+    assert load_checked_template("kexie") == (load_template("kexie"), [])
+    assert runs == []
+    for name in ("six-adherences", "kexie"):
+        shutil.copytree(REPO / "templates" / name, tmp_path / "mine" / name)
+    load_checked_template(str(tmp_path / "mine" / "kexie"))
+    child = write_template(tmp_path, "child", meta="extends: kexie\n", questions="questions: []\n",
+                           outline='{% extends "kexie/outline.j2" %}\n')
+    assert loader.load_template(str(child)).shipped is False
+    assert runs == ["kexie"]
+
 # ---------------------------------------------------------------- decoding texts
 
 

@@ -137,13 +137,14 @@ def load_checked_template(name: str, template_dirs: list[str] | None = None
                           ) -> tuple[Template, list[str]]:
     """Load a template and run the template check first: errors stop, warnings come back.
 
-    A template whose files are exactly those of an earlier clean check is not checked
-    again, and the check's module is not even imported.
+    The templates installed with drafter were checked by its test suite, and a template
+    whose files are exactly those of an earlier clean check is not checked again: then the
+    check's module is not even imported (the check is most of a first run's time).
     """
     from drafter.files.cache import cached_file, files_unchanged
 
     template = load_template(name, template_dirs)
-    if files_unchanged(cached_file("checked", template.identity)):
+    if template.shipped or files_unchanged(cached_file("checked", template.identity)):
         return template, []
     from drafter.templates.check import ensure_renderable
 

@@ -132,6 +132,14 @@ class Template(NamedTuple):
         return "\0".join(f"{template_id}\0{folder.resolve()}" for template_id, folder in
                           zip(self.chain_ids, self.chain, strict=True)).encode()
 
+    @property
+    def shipped(self) -> bool:
+        """Whether every template of the chain is one installed with drafter: its own test
+        suite checks those before release, so a render need not check them again."""
+        packaged = packaged_template_dir()
+        return packaged is not None and all(
+            folder.resolve().is_relative_to(packaged) for folder in self.chain)
+
     def question(self, name: str) -> Question | None:
         for q in self.questions:
             if q.name == name:
@@ -146,11 +154,14 @@ def user_template_dir() -> Path:
 
 def builtin_template_dir() -> Path:
     """Built-in templates: inside the wheel, or the repository's templates/ folder."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "builtin_templates"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "templates"
+    return packaged_template_dir() or Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def packaged_template_dir() -> Path | None:
+    """The built-in templates as installed from the wheel (None in a source checkout, where
+    they are being edited)."""
+    packaged = Path(__file__).resolve().parent.parent / "builtin_templates"
+    return packaged if packaged.is_dir() else None
 
 
 def template_sources(extra_dirs: list[str | Path] | None = None,
