@@ -137,7 +137,12 @@ def install(work: Path) -> str:
     _INSTALLED["python"] = new_python
     _INSTALLED["cache"] = work / "drafter-cache"
     _INSTALLED["drafter"] = script
-    return "drafter 按 pip install . 的方式装入临时环境后测量（wheel，含 .pyc），依赖取自当前环境。"
+    # Commands run in a scratch folder, as a user's would: in the repository, its templates/
+    # would be found as a user's ./templates (and checked) instead of the installed built-ins.
+    _INSTALLED["cwd"] = work / "cwd"
+    _INSTALLED["cwd"].mkdir(exist_ok=True)
+    return ("drafter 按 pip install . 的方式装入临时环境后测量（wheel，含 .pyc），依赖取自当前环境；"
+            "命令在临时文件夹中运行（不在仓库目录）。")
 
 
 def python() -> str:
@@ -164,7 +169,8 @@ def run_once(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
 
     with tempfile.NamedTemporaryFile("r", suffix=".txt") as result:
         proc = subprocess.run([sys.executable, "-S", "-I", str(LAUNCHER), result.name, *cmd],
-                              cwd=cwd, env=env or child_env(), stdout=subprocess.DEVNULL,
+                              cwd=cwd or _INSTALLED.get("cwd"), env=env or child_env(),
+                              stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
         fields = result.read().split()
     if proc.returncode != 0 or len(fields) != 4:
