@@ -224,6 +224,24 @@ def test_a_list_of_plenums_that_leaves_out_the_latest_is_outdated(day, expected)
     assert [f.suggestion for f in later] == (["党的二十大和二十届历次全会精神"]
                                               if day.year == 2026 else [])
 
+
+@pytest.mark.parametrize(("sentence", "rule", "changed"), [
+    ("做好新冠肺炎疫情防控常态化工作。", "xinguan-feiyan", dt.date(2022, 12, 26)),
+    ("深入实施《中长期青年发展规划（2016—2025年）》，推动青年优先发展。", "qingnian-guihua-daoqi",
+     dt.date(2025, 12, 31)),
+])
+def test_a_renamed_disease_and_an_expired_plan_follow_the_date(sentence, rule, changed):
+    """PRODUCT.md's table: 新冠肺炎 became 新冠病毒感染; the 2016—2025 youth plan ran out."""
+    assert check_text(sentence, date=changed - dt.timedelta(days=1)) == []
+    [finding] = check_text(sentence, date=changed + dt.timedelta(days=1))
+    assert (finding.rule, finding.confidence) == (rule, "medium")
+
+
+def test_a_review_of_the_epidemic_years_keeps_its_old_name():
+    [finding] = check_text("2020年新冠肺炎疫情发生后，县科协组织专家开展应急科普。",
+                           date=dt.date(2026, 10, 1))
+    assert (finding.rule, finding.confidence) == ("xinguan-feiyan", "low")
+
 # ---------------------------------------------------------------- quoted or discussed
 
 OLD = "以习近平同志为总书记的党中央"
