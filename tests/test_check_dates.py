@@ -229,9 +229,15 @@ def test_a_list_of_plenums_that_leaves_out_the_latest_is_outdated(day, expected)
     ("做好新冠肺炎疫情防控常态化工作。", "xinguan-feiyan", dt.date(2022, 12, 26)),
     ("深入实施《中长期青年发展规划（2016—2025年）》，推动青年优先发展。", "qingnian-guihua-daoqi",
      dt.date(2025, 12, 31)),
+    ("认真学习贯彻中国科协九大精神。", "kexie-jiuda", dt.date(2021, 5, 31)),
+    ("深入学习贯彻中国工会十七大精神。", "gonghui-shiqida", dt.date(2023, 10, 12)),
+    ("深入学习贯彻团的十八大精神。", "tuan-shibada", dt.date(2023, 6, 22)),
+    ("认真学习贯彻中国妇女十二大精神。", "fulian-shierda", dt.date(2023, 10, 26)),
 ])
-def test_a_renamed_disease_and_an_expired_plan_follow_the_date(sentence, rule, changed):
-    """PRODUCT.md's table: 新冠肺炎 became 新冠病毒感染; the 2016—2025 youth plan ran out."""
+def test_a_renamed_disease_an_expired_plan_and_a_past_congress_follow_the_date(sentence, rule,
+                                                                                changed):
+    """PRODUCT.md: 新冠肺炎 became 新冠病毒感染; the 2016—2025 youth plan ran out; each mass
+    organisation's latest national congress is the one whose spirit is studied."""
     assert check_text(sentence, date=changed - dt.timedelta(days=1)) == []
     [finding] = check_text(sentence, date=changed + dt.timedelta(days=1))
     assert (finding.rule, finding.confidence) == (rule, "medium")
