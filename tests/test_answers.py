@@ -94,7 +94,7 @@ def test_a_misspelt_tick_is_named_and_the_facts_of_its_other_ticks_still_checked
     with pytest.raises(AnswersError) as info:
         validate_answers(load_template("kexie"), parse_answers(text, "a.yaml"))
     assert info.value.message.splitlines()[1:] == [
-        "  - a.yaml:6，字段 s4_done：“四、科学普及：一年来确实做了下面哪些工作？”“popsci_evnts”"
+        "  - a.yaml:6，字段 s4_done：“四、科学普及：确实做了下面哪些工作？”“popsci_evnts”"
         "不是可选项。是否想写“popsci_events”？可选：literacy_plan（全民科学素质纲要）、"
         "popsci_events（重大科普活动）、popsci_bases（科普阵地）、volunteers（科技志愿服务）、"
         "informants（“科普中国”信息员）、youth_science（青少年科学教育）、"
