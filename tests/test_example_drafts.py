@@ -23,6 +23,19 @@ EXAMPLES = {org: sorted([REPO / "examples" / f"{org}.yaml",
             for org in ORGANISATIONS}
 CASES = [(org, path.stem, genre) for org in ORGANISATIONS for path in EXAMPLES[org]
          for genre in GENRES]
+CHECKLISTS = [f"s{n}_done" for n in range(1, 7)]
+CORRUPTED = ("效劳", "根底", "广阔群众", "假设干", "〝", "〞", "局部地区", "治理制度")
+# Dated formulations come from wording(), never typed into an outline: the common ones, and
+# each organisation's own laws, plans and congresses.
+FROZEN = ("二十大精神", "十四五", "十五五", "以习近平同志为核心")
+FROZEN_OWN = {
+    "six-adherences": (),
+    "kexie": ("全国科普日", "全国科普月"),
+    "gonghui": (),
+    "gongqingtuan": ("中长期青年发展规划", "团的十九大", "十九大", "关于青年工作的重要思想",
+                     "关于青年工作的重要论述"),
+    "fulian": ("二十大", "十三大", "家庭教育促进法", "反家庭暴力法》", "2021—2030"),
+}
 SEAMS = ("”、“", "……。", "必须坚持的“六个坚持”", "“六个坚持”不动摇",
          "效劳", "根底", "广阔群众", "假设干", "〝", "〞", "【待补充")
 
@@ -66,3 +79,23 @@ def test_two_counties_share_at_most_forty_percent(org):
     assert {row[1] for row in rows} == set(GENRES)
     for row in rows:
         assert max(row[4], row[5]) <= 0.40, row
+
+
+@pytest.mark.parametrize("folder", sorted(FROZEN_OWN))
+def test_templates_hold_no_corrupted_or_frozen_wording(folder):
+    for path in (REPO / "templates" / folder).iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert [word for word in CORRUPTED if word in text] == [], path.name
+        if path.suffix == ".j2":
+            frozen = FROZEN + FROZEN_OWN[folder]
+            assert [word for word in frozen if word in text] == [], path.name
+
+
+@pytest.mark.parametrize("org", ORGANISATIONS)
+def test_example_answers_tick_only_measures_the_template_offers(org):
+    template = load_template(org)
+    for path in EXAMPLES[org]:
+        values = values_of(path)
+        for checklist in CHECKLISTS:
+            offered = {c.value for c in template.question(checklist).choices}
+            assert values[checklist] and set(values[checklist]) <= offered, (path.name, checklist)
