@@ -302,18 +302,18 @@ class Resolver:
                 ref = num.find(W + "abstractNumId")
                 abstract_id = ref.get(W + "val") if ref is not None else None
                 for override in num.iter(W + "lvlOverride"):
-                    level = _int(override.get(W + "ilvl")) or 0
+                    level = _int(override.get(W + "ilvl"))
                     lvl = override.find(W + "lvl")
                     if lvl is not None:
                         overrides[level] = lvl
                     start = override.find(W + "startOverride")
                     if start is not None:
-                        restarts[level + 1] = _int(start.get(W + "val")) or 0
+                        restarts[level + 1] = _int(start.get(W + "val"))
         levels: dict[int, object] = {}
         for abstract in root.iter(W + "abstractNum"):
             if abstract.get(W + "abstractNumId") == abstract_id:
                 for lvl in abstract.iter(W + "lvl"):
-                    levels[_int(lvl.get(W + "ilvl")) or 0] = lvl
+                    levels[_int(lvl.get(W + "ilvl"))] = lvl
         levels.update(overrides)
         if ilvl not in levels:
             return None
@@ -324,18 +324,19 @@ class Resolver:
 
         formats = {index + 1: val(lvl, "numFmt") or "decimal" for index, lvl in levels.items()}
         # a level without w:start begins at 0 (ECMA-376 17.9.26, and Word does so)
-        starts = {index + 1: _int(val(lvl, "start")) or 0 for index, lvl in levels.items()}
+        starts = {index + 1: _int(val(lvl, "start")) for index, lvl in levels.items()}
         starts.update(restarts)
         return NumberFormat(val(levels[ilvl], "lvlText"), formats, starts,
                             f"abstract:{abstract_id}" if abstract_id is not None else f"num:{num_id}",
                             frozenset(restarts))
 
 
-def _int(text: str | None) -> int | None:
+def _int(text: str | None) -> int:
+    """A numbering attribute's number; 0 when it is missing or not a number."""
     try:
-        return int(text) if text else None
+        return int(text) if text else 0
     except ValueError:
-        return None
+        return 0
 
 
 def _size(levels: list) -> float:
